@@ -1,0 +1,197 @@
+import type { LineFormat, LineParser, Outcome, ParseContext, ParseOutput, ParsedEvent } from '../types';
+import { findBracketedHost, parseBracketedHost, unbracketAddress, type HostAndIp } from './address';
+import { splitSyslogLine } from './syslog';
+
+/**
+ * Postfix mail logs (syslog). One event per `status=` line of the smtp/lmtp delivery agents (each is one
+ * attempt to one recipient) and per qmgr `status=expired` line. Sender, size and Message-ID are
+ * joined from the qmgr `from=` and cleanup `message-id=` lines of the same queue id.
+ *
+ * Not events (context lines): local/virtual/pipe/discard/error deliveries (not an SMTP attempt to a
+ * mailbox provider), address-verification probes (`status=deliverable|undeliverable…`), and
+ * "delivery temporarily suspended" deferrals, which Postfix logs without connecting because the
+ * destination is marked dead after an earlier failure (the earlier, real attempt is counted).
+ * Status lines that would be events but carry no timestamp are rejected: they cannot be placed in time, and
+ * dating them at upload time would fake a spike.
+ */
+
+/** Postfix status words → outcome. `SOFTBOUNCE` is a bounce turned into a deferral by `soft_bounce = yes` (postconf(5)). */
+const outcomeByStatus = new Map<string, Outcome>([
+  ['sent', 'delivered'],
+  ['deferred', 'deferred'],
+  ['bounced', 'bounced'],
+  ['expired', 'expired'],
+  ['softbounce', 'deferred'],
+]);
+
+/** Delivery agents whose attempts go to a remote SMTP/LMTP server (the last part of the syslog tag, as in `postfix-out2/smtp`). */
+const attemptAgents = new Set(['smtp', 'lmtp']);
+
+/** How many queue ids to remember sender/size/Message-ID for; the oldest are forgotten first. */
+const MAX_REMEMBERED_QUEUE_IDS = 100_000;
+
+/** What a `status=` message says, before it is judged. */
+export interface PostfixStatus {
+  queueId: string | null;
+  /** `to=` (null on `status=expired` lines, which name the sender instead). */
+  recipient: string | null;
+  /** `from=` of `status=expired` lines. */
+  sender: string | null;
+  /** Raw `relay=` value: `mx.example.com[192.0.2.1]:25`, `none`, `local`, `dovecot`. */
+  relay: string | null;
+  delaySeconds: number | null;
+  dsn: string | null;
+  /** Status word as logged: `sent`, `deferred`, `bounced`, `expired`, `deliverable`, … */
+  status: string;
+  /** Text after the status word with the outer parentheses removed. */
+  detail: string | null;
+}
+
+type FieldName = 'to' | 'from' | 'relay' | 'delay' | 'dsn';
+const fieldPatterns = new Map<FieldName, RegExp>(
+  (['to', 'from', 'relay', 'delay', 'dsn'] as const).map((name) => [name, new RegExp(`(?:^|, )${name}=(<[^>]*>|[^,\\s]*)`)]),
+);
+
+function field(head: string, name: FieldName): string | null {
+  const m = fieldPatterns.get(name)?.exec(head);
+  return m ? (m[1] ?? null) : null;
+}
+
+/**
+ * Reads `QUEUEID: to=<…>, [orig_to=<…>,] relay=…, delay=…, delays=…, dsn=…, status=word (detail)` and
+ * `QUEUEID: from=<…>, status=expired, returned to sender`; the queue id may be missing (quoted fragments).
+ * Returns null for any other message.
+ */
+export function parsePostfixStatus(message: string): PostfixStatus | null {
+  const m = /^\s*(?:([0-9A-Za-z]{5,20}): )?((?:to|from)=[\s\S]*?), status=([A-Za-z][A-Za-z-]*)([\s\S]*)$/.exec(message);
+  if (!m) return null;
+  const [, queueId, head = '', status = '', tail = ''] = m;
+  const detailText = tail.startsWith(' (') && tail.endsWith(')') ? tail.slice(2, -1) : tail.replace(/^,?\s*/, '');
+  const to = field(head, 'to');
+  const from = head.startsWith('from=') ? field(head, 'from') : null;
+  const delay = field(head, 'delay');
+  const delaySeconds = delay !== null && /^\d+(?:\.\d+)?$/.test(delay) ? Number(delay) : null;
+  return {
+    queueId: queueId ?? null,
+    recipient: to === null ? null : unbracketAddress(to),
+    sender: from === null ? null : unbracketAddress(from),
+    relay: field(head, 'relay'),
+    delaySeconds,
+    dsn: field(head, 'dsn'),
+    status,
+    detail: detailText.trim() === '' ? null : detailText,
+  };
+}
+
+export interface PostfixReply {
+  /** The remote server's reply, or Postfix's own reason for connection-level failures. */
+  reply: string;
+  /** The host named in the detail (`host X[ip] said:`, `connect to X[ip]:25`), when any. */
+  host: HostAndIp | null;
+}
+
+/**
+ * The reply inside a status detail: `host X[ip] said: REPLY (in reply to RCPT TO command)` → REPLY,
+ * likewise `refused to talk to me:`; anything else (a 250 reply of a sent line, `connect to …: Connection
+ * timed out`, `TLS is required, but was not offered by host …`) is kept whole. Multi-line replies stay as
+ * Postfix prints them, joined with spaces (`421-4.7.28 … 421 4.7.28 …`).
+ */
+export function readPostfixReply(detail: string): PostfixReply {
+  const said = /^host ([^\s[\]]*\[[^\]]*\]) (?:said|refused to talk to me): ([\s\S]*?)(?:\s*\(in reply to [^()]*\))?$/.exec(detail);
+  if (said) return { reply: said[2] ?? '', host: parseBracketedHost(said[1] ?? '') };
+  return { reply: detail, host: findBracketedHost(detail) };
+}
+
+interface Remembered {
+  sender?: string | null;
+  sizeBytes?: number;
+  messageId?: string | null;
+}
+
+function lastPart(program: string): string {
+  return program.slice(program.lastIndexOf('/') + 1).toLowerCase();
+}
+
+/** Whether a status line reports an SMTP/LMTP attempt; message-only lines are judged by their relay. */
+function isAttempt(program: string | null, status: PostfixStatus, outcome: Outcome): boolean {
+  if (outcome === 'expired') return true;
+  if (program !== null) return attemptAgents.has(lastPart(program));
+  if (status.relay === null) return false;
+  if (parseBracketedHost(status.relay) !== null) return true;
+  // relay=none: a DNS or connection failure of the smtp agent (discard logs relay=none with status=sent).
+  return status.relay === 'none' && outcome !== 'delivered';
+}
+
+function createPostfixParser(ctx: ParseContext): LineParser {
+  const memory = new Map<string, Remembered>();
+
+  function remember(key: string, update: Remembered): void {
+    const merged = { ...memory.get(key), ...update };
+    memory.delete(key);
+    if (memory.size >= MAX_REMEMBERED_QUEUE_IDS) {
+      const oldest = memory.keys().next();
+      if (!oldest.done) memory.delete(oldest.value);
+    }
+    memory.set(key, merged);
+  }
+
+  function push(text: string, line: number): ParseOutput[] {
+    const { occurredAt, host, program, message } = splitSyslogLine(text.replace(/\r+$/, ''), ctx);
+    if (program !== null && !program.toLowerCase().startsWith('postfix')) return [];
+    // Queue ids are unique per host and Postfix instance (multi-instance: postfix-out2/…).
+    const keyOf = (queueId: string) => `${host ?? ''}\u0000${program?.split('/')[0] ?? ''}\u0000${queueId}`;
+
+    const status = parsePostfixStatus(message);
+    if (status === null) {
+      const m = /^([0-9A-Za-z]{5,20}): ([\s\S]*)$/.exec(message.trim());
+      if (!m) return [];
+      const [, queueId = '', body = ''] = m;
+      const from = /^from=(<[^>]*>), size=(\d+),/.exec(body);
+      const messageId = /^message-id=(<[^>]*>|\S*)/.exec(body);
+      if (from) remember(keyOf(queueId), { sender: unbracketAddress(from[1] ?? ''), sizeBytes: Number(from[2]) });
+      else if (messageId) remember(keyOf(queueId), { messageId: unbracketAddress(messageId[1] ?? '') });
+      else if (body === 'removed') memory.delete(keyOf(queueId));
+      else if (/\bstatus=/.test(body) && program !== null && attemptAgents.has(lastPart(program))) {
+        return [{ kind: 'reject', line, reason: 'unrecognised Postfix delivery-status line (expected to=<…>, relay=…, status=…)' }];
+      }
+      return [];
+    }
+
+    const outcome = outcomeByStatus.get(status.status.toLowerCase());
+    if (outcome === undefined || !isAttempt(program, status, outcome)) return [];
+    if (status.detail?.startsWith('delivery temporarily suspended')) return [];
+    if (occurredAt === null) {
+      return [{ kind: 'reject', line, reason: 'no timestamp: a Postfix delivery-status line without its syslog date cannot be placed in time' }];
+    }
+
+    const known = status.queueId === null ? undefined : memory.get(keyOf(status.queueId));
+    const read = outcome === 'expired' || status.detail === null ? null : readPostfixReply(status.detail);
+    const relay = status.relay === null ? null : parseBracketedHost(status.relay);
+    const event: ParsedEvent = {
+      occurredAt,
+      source: 'postfix',
+      sourceHost: host,
+      queueId: status.queueId,
+      messageId: known?.messageId ?? null,
+      sender: status.sender ?? known?.sender ?? null,
+      recipient: status.recipient,
+      mxHost: relay?.host ?? read?.host?.host ?? null,
+      mxIp: relay?.ip ?? read?.host?.ip ?? null,
+      sendingIp: null,
+      outcome,
+      smtpCode: null,
+      enhancedCode: status.dsn !== null && /^[245]\.\d{1,3}\.\d{1,3}$/.test(status.dsn) ? status.dsn : null,
+      reply: read?.reply ?? null,
+      delaySeconds: status.delaySeconds,
+      attempt: null,
+      sizeBytes: known?.sizeBytes ?? null,
+      providerEventId: null,
+    };
+    return [{ kind: 'event', line, event }];
+  }
+
+  return { push, end: () => [] };
+}
+
+/** Postfix syslog lines (classic or RFC 3339 timestamps, or quoted without a prefix). */
+export const postfixFormat: LineFormat = { kind: 'lines', name: 'postfix', createParser: createPostfixParser };

@@ -1,0 +1,120 @@
+import type { ParseContext } from '../types';
+
+/**
+ * Timestamps and the syslog prefix of MTA log lines (Postfix via syslog, Exim mainlog).
+ * Lines are matched from their start; whatever follows the timestamp is handed back as `rest`.
+ */
+
+const MINUTE_MS = 60_000;
+/** A classic syslog date may lie this far in the future of `now` (clock skew between hosts). */
+const ALLOWED_SKEW_MS = 24 * 60 * MINUTE_MS;
+const monthIndex = new Map(['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((m, i) => [m, i]));
+
+interface Clock {
+  year: number;
+  /** 0-based. */
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+}
+
+/** The UTC instant of a wall-clock time `offsetMinutes` east of UTC; null when the fields name no real time (Feb 30, 25:00). */
+function toInstant(c: Clock, offsetMinutes: number): Date | null {
+  if (c.hour > 23 || c.minute > 59 || c.second > 59) return null;
+  const asUtc = new Date(Date.UTC(c.year, c.month, c.day, c.hour, c.minute, c.second, c.millisecond));
+  if (asUtc.getUTCFullYear() !== c.year || asUtc.getUTCMonth() !== c.month || asUtc.getUTCDate() !== c.day) return null;
+  return new Date(asUtc.getTime() - offsetMinutes * MINUTE_MS);
+}
+
+function fractionToMs(fraction: string | undefined): number {
+  return fraction === undefined ? 0 : Math.floor(Number(`0.${fraction}`) * 1000);
+}
+
+function zoneOffsetMinutes(zone: string): number {
+  if (zone.toUpperCase() === 'Z') return 0;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
+}
+
+export interface TimestampMatch {
+  occurredAt: Date;
+  /** The line after the timestamp and the whitespace following it. */
+  rest: string;
+}
+
+const isoPattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(?: ?(Z|[+-]\d{2}:?\d{2})(?![\d:]))?(?:\s+|$)/;
+
+/**
+ * An ISO 8601 / RFC 3339 timestamp at the start of `text`: rsyslog's `2023-03-12T10:13:46.123456+01:00`
+ * and Exim's `2023-10-11 02:17:50.123 +0100`. Without a zone the time is local, `utcOffsetMinutes` east of UTC.
+ */
+export function matchIsoTimestamp(text: string, utcOffsetMinutes: number): TimestampMatch | null {
+  const m = isoPattern.exec(text);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, fraction, zone] = m;
+  const occurredAt = toInstant(
+    { year: Number(y), month: Number(mo) - 1, day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s), millisecond: fractionToMs(fraction) },
+    zone === undefined ? utcOffsetMinutes : zoneOffsetMinutes(zone),
+  );
+  return occurredAt === null ? null : { occurredAt, rest: text.slice(m[0].length) };
+}
+
+const classicPattern = /^([A-Za-z]{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:\s+|$)/;
+
+/**
+ * A classic syslog timestamp (`Oct 11 02:17:50`, RFC 3164) at the start of `text`. It has no year:
+ * the year is the latest one that puts the time no more than a day after `ctx.now` (a December line
+ * read on 2 January belongs to the previous year; a line is never placed in the future beyond clock skew).
+ */
+export function matchClassicTimestamp(text: string, ctx: ParseContext): TimestampMatch | null {
+  const m = classicPattern.exec(text);
+  if (!m) return null;
+  const [, mon, d, h, mi, s, fraction] = m;
+  const month = monthIndex.get((mon ?? '').toLowerCase());
+  if (month === undefined) return null;
+  const latest = ctx.now.getTime() + ALLOWED_SKEW_MS;
+  const localNowYear = new Date(ctx.now.getTime() + ctx.utcOffsetMinutes * MINUTE_MS).getUTCFullYear();
+  // Up to 8 years back, so that 29 February finds a leap year.
+  for (let year = localNowYear + 1; year >= localNowYear - 8; year -= 1) {
+    const clock = { year, month, day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s), millisecond: fractionToMs(fraction) };
+    const occurredAt = toInstant(clock, ctx.utcOffsetMinutes);
+    if (occurredAt !== null && occurredAt.getTime() <= latest) return { occurredAt, rest: text.slice(m[0].length) };
+  }
+  return null;
+}
+
+export interface SyslogLine {
+  /** null when the line carries no (valid) timestamp, e.g. a message copied without its prefix. */
+  occurredAt: Date | null;
+  host: string | null;
+  /** The syslog tag without the pid: `postfix/smtp`, `postfix-out2/smtp`, `postfix/amavis/smtp`. */
+  program: string | null;
+  /** The message after `program[pid]: `, or the whole line when no prefix was recognised. */
+  message: string;
+}
+
+const tagPattern = /^([^\s[\]:]+)(?:\[\d+\])?: /;
+
+/**
+ * Splits `<timestamp> <host> <program>[<pid>]: <message>`. Also accepts a bare `program[pid]: message`
+ * (lines quoted without date and host) and a bare message.
+ */
+export function splitSyslogLine(text: string, ctx: ParseContext): SyslogLine {
+  const stamp = matchIsoTimestamp(text, ctx.utcOffsetMinutes) ?? matchClassicTimestamp(text, ctx);
+  if (stamp !== null) {
+    const hostMatch = /^(\S+) /.exec(stamp.rest);
+    const afterHost = hostMatch ? stamp.rest.slice(hostMatch[0].length) : stamp.rest;
+    const tag = tagPattern.exec(afterHost);
+    if (hostMatch && tag) {
+      return { occurredAt: stamp.occurredAt, host: hostMatch[1] ?? null, program: tag[1] ?? null, message: afterHost.slice(tag[0].length) };
+    }
+    return { occurredAt: stamp.occurredAt, host: null, program: null, message: stamp.rest };
+  }
+  const tag = /^([^\s[\]:]+)\[\d+\]: /.exec(text);
+  if (tag) return { occurredAt: null, host: null, program: tag[1] ?? null, message: text.slice(tag[0].length) };
+  return { occurredAt: null, host: null, program: null, message: text };
+}
