@@ -1,0 +1,19 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from '@/lib/generated/prisma/client';
+import { databaseUrl } from '@/lib/env';
+
+// One pool and one Prisma client per process, kept on globalThis so dev-mode reloads reuse them.
+const globalForDb = globalThis as unknown as { ddPool?: pg.Pool; ddPrisma?: PrismaClient };
+
+/** The process-wide pg pool, for COPY and other work Prisma does not do. */
+export function pool(): pg.Pool {
+  globalForDb.ddPool ??= new pg.Pool({ connectionString: databaseUrl(), max: 10, connectionTimeoutMillis: 5_000 });
+  return globalForDb.ddPool;
+}
+
+/** The process-wide Prisma client, over the same pool. */
+export function db(): PrismaClient {
+  globalForDb.ddPrisma ??= new PrismaClient({ adapter: new PrismaPg(pool()) });
+  return globalForDb.ddPrisma;
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrate } from '@/lib/db/migrate';
+
+/** The admin connection of the test server: TEST_DATABASE_URL (scripts/with-test-db.ts sets it to the embedded one when unset). */
+export function testServerUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set: run integration tests with `npm run test:integration` (it starts an embedded database when needed).');
+  return url;
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database on the test server, dropped by `drop()`. */
+export async function createTestDatabase(prefix = 'dd_test'): Promise<TestDatabase> {
+  const admin = new pg.Client({ connectionString: testServerUrl() });
+  await admin.connect();
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(testServerUrl(), name);
+  await migrate(url);
+  return {
+    url,
+    name,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: testServerUrl() });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/**
+ * For an integration test file: a fresh database that the app code (lib/db/client) uses.
+ * Each vitest file runs in its own worker, so the process-wide client is per file.
+ */
+export async function useFreshAppDatabase(): Promise<TestDatabase> {
+  const database = await createTestDatabase();
+  process.env.DATABASE_URL = database.url;
+  process.env.AUTH_SECRET ??= randomBytes(32).toString('base64url');
+  return database;
+}
