@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { explainReply } from '@/lib/smtp';
+import type { Category, ProviderGroup } from '@/lib/smtp/types';
+import type { Outcome, ParsedEvent, SourceName } from './types';
+
+/** A parsed event with what lib/smtp understood of its reply: the row written to delivery_event. */
+export interface NormalizedEvent {
+  dedupeKey: Buffer;
+  occurredAt: Date;
+  source: SourceName;
+  sourceHost: string | null;
+  queueId: string | null;
+  messageId: string | null;
+  sender: string | null;
+  recipient: string | null;
+  recipientDomain: string | null;
+  provider: ProviderGroup;
+  mxHost: string | null;
+  mxIp: string | null;
+  sendingIp: string | null;
+  outcome: Outcome;
+  smtpCode: number | null;
+  enhancedCode: string | null;
+  reply: string | null;
+  providerToken: string | null;
+  providerHost: string | null;
+  providerRegion: string | null;
+  correlationId: string | null;
+  delaySeconds: number | null;
+  attempt: number | null;
+  sizeBytes: number | null;
+  kbRule: string | null;
+  category: Category;
+  scope: string | null;
+  signature: string | null;
+  isPerRecipient: boolean;
+}
+
+/** Events more than a day ahead of the server clock are refused: they would sit in the future of every chart. */
+export const MAX_FUTURE_MS = 24 * 3600 * 1000;
+/** Nothing older than SMTP logs can plausibly be: 1990-01-01. */
+export const MIN_TIME_MS = Date.UTC(1990, 0, 1);
+
+function domainOf(address: string | null): string | null {
+  if (!address) return null;
+  const at = address.lastIndexOf('@');
+  if (at < 0 || at === address.length - 1) return null;
+  return address.slice(at + 1).trim().toLowerCase().replace(/\.$/, '') || null;
+}
+
+/**
+ * Stable de-duplication key: the provider's event id where it has one, else source + host + queue id
+ * + recipient + time + outcome + reply, so re-sending the same line or payload stores nothing twice.
+ */
+export function dedupeKey(e: ParsedEvent): Buffer {
+  const parts = e.providerEventId
+    ? [e.source, 'id', e.providerEventId, e.recipient ?? '']
+    : [e.source, e.sourceHost ?? '', e.queueId ?? '', e.messageId ?? '', e.recipient ?? e.recipientDomain ?? '', String(e.occurredAt.getTime()), e.outcome, e.enhancedCode ?? '', e.reply ?? '', e.mxIp ?? ''];
+  return createHash('sha256').update(parts.join('\u0000')).digest().subarray(0, 16);
+}
+
+/**
+ * A hand-off to a content filter or local service on this host (amavis on 127.0.0.1:10024, LMTP to
+ * a local socket) is not a delivery to a mailbox provider: it is a context line, not an attempt.
+ */
+export function isLocalHop(e: ParsedEvent): boolean {
+  return e.mxIp !== null && (/^127\./.test(e.mxIp) || e.mxIp === '::1' || e.mxIp.toLowerCase() === '::ffff:127.0.0.1');
+}
+
+/** Why an event's time is not acceptable, or null. */
+export function timeProblem(occurredAt: Date, now: Date): string | null {
+  const t = occurredAt.getTime();
+  if (Number.isNaN(t)) return 'timestamp is not a valid date';
+  if (t > now.getTime() + MAX_FUTURE_MS) return `timestamp ${occurredAt.toISOString()} is in the future`;
+  if (t < MIN_TIME_MS) return `timestamp ${occurredAt.toISOString()} is before 1990`;
+  return null;
+}
+
+/** Adds the reply analysis, provider, recipient domain and dedupe key to a parsed event. */
+export function enrichEvent(e: ParsedEvent): NormalizedEvent {
+  const recipientDomain = domainOf(e.recipient) ?? e.recipientDomain?.toLowerCase() ?? null;
+  const analysis = explainReply(e.reply ?? '', { mxHost: e.mxHost, recipientDomain, enhancedCode: e.enhancedCode, smtpCode: e.smtpCode });
+  const isFailure = e.outcome !== 'delivered';
+  return {
+    dedupeKey: dedupeKey(e),
+    occurredAt: e.occurredAt,
+    source: e.source,
+    sourceHost: e.sourceHost,
+    queueId: e.queueId,
+    messageId: e.messageId,
+    sender: e.sender,
+    recipient: e.recipient,
+    recipientDomain,
+    // A custom domain hosted by Microsoft 365 shows no Microsoft MX in some logs, but the reply names an EOP front end.
+    provider: analysis.provider === 'other' && analysis.providerHost ? 'microsoft-365' : analysis.provider,
+    mxHost: e.mxHost?.toLowerCase() ?? null,
+    mxIp: e.mxIp,
+    sendingIp: e.sendingIp ?? analysis.sendingIp,
+    outcome: e.outcome,
+    smtpCode: e.smtpCode ?? analysis.smtpCode,
+    enhancedCode: e.enhancedCode ?? analysis.enhancedCode,
+    reply: e.reply,
+    providerToken: analysis.providerToken,
+    providerHost: analysis.providerHost,
+    providerRegion: analysis.providerRegion,
+    correlationId: analysis.correlationId,
+    delaySeconds: e.delaySeconds === null ? null : Math.round(e.delaySeconds),
+    attempt: e.attempt,
+    sizeBytes: e.sizeBytes,
+    // A delivery's 250 reply carries no failure meaning; only failures are classified.
+    kbRule: isFailure ? analysis.kbRule : null,
+    category: isFailure ? analysis.category : 'unknown',
+    scope: isFailure ? analysis.scope : null,
+    signature: e.reply ? analysis.signature : null,
+    isPerRecipient: e.outcome === 'deferred' && analysis.isPerRecipientTemporary,
+  };
+}

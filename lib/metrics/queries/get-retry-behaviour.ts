@@ -1,0 +1,120 @@
+import { db } from '@/lib/db/client';
+import { Prisma } from '@/lib/generated/prisma/client';
+
+/** Messages analysed at most: the most recently deferred ones in the range. */
+export const DEFAULT_MAX_MESSAGES = 1_000;
+/** Retries closer than this against a throttling provider are a storm; Microsoft's S77714 guidance asks for back-off, not short loops. */
+export const STORM_INTERVAL_SECONDS = 300;
+/** Share of a provider's sampled deferrals that must be throttling-category for a storm flag. */
+export const STORM_THROTTLING_SHARE = 0.5;
+const MAX_EXAMPLES = 5;
+
+export interface RetryBehaviourInput {
+  from: Date;
+  to: Date;
+  provider?: string | undefined;
+  maxMessages?: number | undefined;
+}
+
+export interface ProviderRetryDto {
+  provider: string;
+  messages: number;
+  attemptsPerMessage: { avg: number; max: number };
+  /** Seconds between consecutive attempts of the same message; null without any retry. */
+  intervals: { count: number; medianSeconds: number | null; p90Seconds: number | null };
+  deferrals: number;
+  throttlingDeferrals: number;
+  /** Median retry interval under 5 min while most of the provider's deferrals are throttling-category. */
+  retryStorm: boolean;
+  /** Deferred messages attempted from two or more sending IPs within the range. */
+  ipRotation: { flagged: boolean; messages: number; examples: Array<{ queueId: string; recipient: string; sendingIps: string[] }> };
+}
+
+export interface RetryBehaviourDto {
+  from: string;
+  to: string;
+  /** e.g. "sampled 1000 messages": the analysis is bounded, never a scan of every message. */
+  sample: { messages: number; maxMessages: number; description: string };
+  /** A message is one recipient of one queue entry: source + source host + queue id (else message id) + recipient. */
+  providers: ProviderRetryDto[];
+}
+
+interface Row {
+  provider: string;
+  messages: number;
+  avg_attempts: number;
+  max_attempts: number;
+  intervals: number;
+  median_s: number | null;
+  p90_s: number | null;
+  deferrals: number;
+  throttling: number;
+  rotated: number;
+  examples: Array<{ queueId: string; recipient: string; sendingIps: string[] }> | null;
+}
+
+/**
+ * Retry behaviour per provider from raw events, bounded: the range, and at most `maxMessages` messages (the most
+ * recently deferred). Flags the two mistakes Microsoft's S77714 guidance warns about: retry storms and IP rotation.
+ */
+export async function getRetryBehaviour(organizationId: string, input: RetryBehaviourInput): Promise<RetryBehaviourDto> {
+  const maxMessages = Math.min(Math.max(input.maxMessages ?? DEFAULT_MAX_MESSAGES, 1), 10_000);
+  const org = Prisma.sql`${organizationId}::uuid`;
+  const providerFilter = input.provider ? Prisma.sql`AND provider = ${input.provider}` : Prisma.empty;
+  // Messages are looked up by coalesce(queue_id, message_id), the expression the (requested) message index covers.
+  const rows = await db().$queryRaw<Row[]>`
+    WITH recent AS (
+      SELECT source, coalesce(source_host, '') AS host, coalesce(queue_id, message_id) AS q, coalesce(recipient, recipient_domain, '') AS rcpt, occurred_at
+      FROM delivery_event
+      WHERE organization_id = ${org} AND occurred_at >= ${input.from} AND occurred_at < ${input.to} AND outcome = 'deferred'
+        AND coalesce(queue_id, message_id) IS NOT NULL ${providerFilter}
+      ORDER BY occurred_at DESC LIMIT ${maxMessages * 4}),
+    sample AS (SELECT source, host, q, rcpt FROM recent GROUP BY 1, 2, 3, 4 ORDER BY max(occurred_at) DESC, q LIMIT ${maxMessages}),
+    attempts AS (
+      SELECT s.source, s.host, s.q, s.rcpt, e.provider, e.outcome, e.category, e.sending_ip,
+             extract(epoch FROM e.occurred_at - lag(e.occurred_at) OVER (PARTITION BY s.source, s.host, s.q, s.rcpt ORDER BY e.occurred_at, e.id))::float8 AS gap
+      FROM sample s JOIN delivery_event e
+        ON e.organization_id = ${org} AND coalesce(e.queue_id, e.message_id) = s.q AND e.occurred_at >= ${input.from} AND e.occurred_at < ${input.to}
+       AND e.source = s.source AND coalesce(e.source_host, '') = s.host AND coalesce(e.recipient, e.recipient_domain, '') = s.rcpt),
+    msgs AS (
+      SELECT q, rcpt, min(provider) AS provider, count(*) AS attempts, count(DISTINCT sending_ip) AS ips,
+             array_agg(DISTINCT sending_ip ORDER BY sending_ip) FILTER (WHERE sending_ip IS NOT NULL) AS ip_list
+      FROM attempts GROUP BY source, host, q, rcpt),
+    per_provider AS (
+      SELECT provider, count(*)::int AS messages, avg(attempts)::float8 AS avg_attempts, max(attempts)::int AS max_attempts,
+             (count(*) FILTER (WHERE ips >= 2))::int AS rotated
+      FROM msgs GROUP BY provider),
+    gaps AS (
+      SELECT provider, (count(gap))::int AS intervals,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_s, percentile_cont(0.9) WITHIN GROUP (ORDER BY gap) AS p90_s,
+             (count(*) FILTER (WHERE outcome = 'deferred'))::int AS deferrals,
+             (count(*) FILTER (WHERE outcome = 'deferred' AND category = 'throttling'))::int AS throttling
+      FROM attempts GROUP BY provider),
+    examples AS (
+      SELECT provider, json_agg(json_build_object('queueId', q, 'recipient', rcpt, 'sendingIps', ip_list) ORDER BY q, rcpt) AS examples
+      FROM (SELECT *, row_number() OVER (PARTITION BY provider ORDER BY q, rcpt) AS n FROM msgs WHERE ips >= 2) x
+      WHERE n <= ${MAX_EXAMPLES} GROUP BY provider)
+    SELECT p.provider, p.messages, p.avg_attempts, p.max_attempts, g.intervals, g.median_s, g.p90_s, g.deferrals, g.throttling, p.rotated, x.examples
+    FROM per_provider p JOIN gaps g USING (provider) LEFT JOIN examples x USING (provider)
+    ORDER BY p.messages DESC, p.provider`;
+  const messages = rows.reduce((n, r) => n + r.messages, 0);
+  return {
+    from: input.from.toISOString(),
+    to: input.to.toISOString(),
+    sample: {
+      messages,
+      maxMessages,
+      description: `sampled ${messages} messages: the most recently deferred in the range (at most ${maxMessages}), with all their attempts in the range`,
+    },
+    providers: rows.map((r) => ({
+      provider: r.provider,
+      messages: r.messages,
+      attemptsPerMessage: { avg: r.avg_attempts, max: r.max_attempts },
+      intervals: { count: r.intervals, medianSeconds: r.median_s, p90Seconds: r.p90_s },
+      deferrals: r.deferrals,
+      throttlingDeferrals: r.throttling,
+      retryStorm: r.median_s !== null && r.median_s < STORM_INTERVAL_SECONDS && r.deferrals > 0 && r.throttling / r.deferrals > STORM_THROTTLING_SHARE,
+      ipRotation: { flagged: r.rotated > 0, messages: r.rotated, examples: r.examples ?? [] },
+    })),
+  };
+}
