@@ -3,6 +3,7 @@ import { env } from '@/lib/env';
 import { ApiError } from '@/lib/http/errors';
 import type { Principal } from '@/lib/http/guard';
 import { formatNames, type FormatName } from './types';
+import { scheduleDetection } from '@/lib/incidents/scheduler';
 import { ingestStream, type Channel, type IngestResult } from './pipeline';
 
 /** Content types an ingest body may declare (or none at all). */
@@ -52,7 +53,7 @@ export interface IngestRequestOptions {
 export async function ingestRequest(req: Request, o: IngestRequestOptions): Promise<IngestResult> {
   const maxBytes = o.maxBytes ?? env().MAX_BODY_BYTES;
   checkBodyHeaders(req, maxBytes);
-  return ingestStream(bodyStream(req), {
+  const result = await ingestStream(bodyStream(req), {
     organizationId: o.organizationId,
     channel: o.channel,
     format: o.format,
@@ -64,6 +65,8 @@ export async function ingestRequest(req: Request, o: IngestRequestOptions): Prom
     createdByUserId: o.principal.kind === 'user' ? o.principal.userId : null,
     createdByTokenId: o.principal.kind === 'token' ? o.principal.tokenId : null,
   });
+  if (result.accepted > 0) scheduleDetection(o.organizationId);
+  return result;
 }
 
 /** The answer of DESIGN.md: batchId, format, accepted, duplicates, rejected, errors (first 100). */

@@ -1,6 +1,7 @@
 import { env } from '@/lib/env';
 import { ApiError } from '@/lib/http/errors';
 import type { Principal } from '@/lib/http/guard';
+import { scheduleDetection } from '@/lib/incidents/scheduler';
 import { snsEnvelopeType } from './formats/ses';
 import { ingestStream, type IngestResult } from './pipeline';
 import { verifyMailgunSignature, verifySendgridSignature, verifySnsSignature, type SnsEnvelope } from './webhook-signatures';
@@ -76,7 +77,7 @@ async function verify(provider: WebhookProvider, req: Request, body: Buffer): Pr
 export async function handleWebhook(provider: WebhookProvider, req: Request, organizationId: string, principal: Principal, body: Buffer): Promise<Response | IngestResult> {
   const early = await verify(provider, req, body);
   if (early) return early;
-  return ingestStream((async function* () { yield body; })(), {
+  const result = await ingestStream((async function* () { yield body; })(), {
     organizationId,
     channel: 'webhook',
     format: provider,
@@ -84,4 +85,6 @@ export async function handleWebhook(provider: WebhookProvider, req: Request, org
     createdByTokenId: principal.kind === 'token' ? principal.tokenId : null,
     createdByUserId: principal.kind === 'user' ? principal.userId : null,
   });
+  if (result.accepted > 0) scheduleDetection(organizationId);
+  return result;
 }

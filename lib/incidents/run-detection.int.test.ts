@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await useFreshAppDatabase();
+});
+
+afterAll(async () => {
+  const { db, pool } = await import('@/lib/db/client');
+  await db().$disconnect();
+  await pool().end();
+  await database.drop();
+});
+
+const T0 = Date.UTC(2023, 9, 11, 1, 0);
+const at = (minute: number) => new Date(T0 + minute * 60_000);
+
+// Replies quoted from DESIGN.md (the S77714 reference) and the corpus (Gmail 4.7.28, Yahoo BL21), IPs from documentation ranges.
+const s77714 = (ip: string, region: 'NAM' | 'EUR', m: number) =>
+  `451 4.7.500 Server busy. Please try again later from [${ip}]. (S77714) [${region === 'NAM' ? 'MW2NAM12FT080.eop-nam12' : 'AM6EUR05FT012.eop-eur05'}.prod.protection.outlook.com ${at(m).toISOString().replace('.000Z', '.557Z')} 08DBC41AE3EEAC91]`;
+const gmail4728 = (ip: string) =>
+  `421 4.7.28 [${ip}] Our system has detected an unusual rate of unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP address has been temporarily rate limited. Please visit https://support.google.com/mail/?p=UnsolicitedRateLimitError to review our Bulk Email Senders Guidelines. - gsmtp`;
+const yahooBl21 = (ip: string) => `553 5.7.1 [BL21] Connections will not be accepted from ${ip}, because the ip is in Spamhaus's list; see http://postmaster.yahoo.com/550-bl23.html`;
+
+const IPS = ['203.0.113.7', '203.0.113.8', '203.0.113.9'];
+const TENANTS = ['contoso.com', 'fabrikam.com', 'northwind.com', 'adatum.com'];
+const mxOf = (domain: string) =>
+  domain === 'gmail.com' ? 'gmail-smtp-in.l.google.com' : domain === 'yahoo.com' ? 'mta5.am0.yahoodns.net' : `${domain.replace(/\./g, '-')}.mail.protection.outlook.com`;
+
+interface Traffic {
+  ips: string[];
+  domains: string[];
+  perMinute: number;
+  /** share of attempts (0..1) from this IP failing at minute m, and how */
+  failing: (m: number, ip: string) => { share: number; reply: string; outcome: 'deferred' | 'bounced' } | null;
+}
+
+let serial = 0;
+/** NDJSON events, one per attempt, the normalized shape of DESIGN.md. */
+function events(from: number, to: number, t: Traffic): string[] {
+  const lines: string[] = [];
+  for (let m = from; m < to; m += 1) {
+    for (const ip of t.ips) {
+      const f = t.failing(m, ip);
+      const failed = Math.round(t.perMinute * (f?.share ?? 0));
+      for (let n = 0; n < t.perMinute; n += 1) {
+        serial += 1;
+        const domain = t.domains[serial % t.domains.length]!;
+        const failing = f !== null && n < failed;
+        lines.push(
+          JSON.stringify({
+            occurredAt: new Date(at(m).getTime() + n * 1000).toISOString(),
+            source: 'generic',
+            sourceHost: 'mx1',
+            queueId: `Q${serial}`,
+            recipient: `user${serial}@${domain}`,
+            mxHost: mxOf(domain),
+            sendingIp: ip,
+            outcome: failing ? f.outcome : 'delivered',
+            reply: failing ? f.reply : '250 2.0.0 OK',
+          }),
+        );
+      }
+    }
+  }
+  return lines;
+}
+
+async function newOrg(slug: string): Promise<string> {
+  const { createOrganization } = await import('@/lib/auth/accounts');
+  return (await createOrganization({ slug })).id;
+}
+
+async function* once(body: string): AsyncGenerator<Uint8Array> {
+  yield Buffer.from(body);
+}
+
+/** Ingests the scenario in slices of `stepMinutes` and runs detection after each, as the app does after every batch. */
+async function play(org: string, until: number, make: (from: number, to: number) => string[], stepMinutes = 20): Promise<void> {
+  const { ingestStream } = await import('@/lib/ingest/pipeline');
+  const { runDetection } = await import('./run-detection');
+  for (let m = 0; m < until; m += stepMinutes) {
+    const end = Math.min(m + stepMinutes, until);
+    const lines = make(m, end);
+    if (lines.length > 0) await ingestStream(once(lines.join('\n')), { organizationId: org, channel: 'api', format: 'ndjson', maxBytes: 256 * 1024 * 1024, now: at(end) });
+    await runDetection(org, at(end));
+  }
+}
+
+async function incidentsOf(org: string) {
+  const { listIncidents } = await import('./queries/list-incidents');
+  return (await listIncidents(org, { limit: 50 })).incidents;
+}
+
+const microsoftEpisode = (from: number, to: number) =>
+  events(from, to, {
+    ips: IPS,
+    domains: TENANTS,
+    perMinute: 6,
+    failing: (m, ip) => {
+      if (ip === IPS[2] || (ip === IPS[1] && m < 35)) return null;
+      const share = m >= 20 && m < 110 ? 1 : m >= 110 && m < 120 ? 0.5 : 0;
+      return { share, reply: s77714(ip, m < 50 || m % 2 === 1 ? 'NAM' : 'EUR', m), outcome: 'deferred' };
+    },
+  });
+const gmailHealthy = (from: number, to: number) => events(from, to, { ips: IPS, domains: ['gmail.com'], perMinute: 3, failing: () => null });
+
+test('the S77714 episode: two of three IPs, Microsoft only, ~90 minutes → one receiver-side incident, escalated, recovered, resolved after the drain', async () => {
+  const org = await newOrg('s77714');
+  await play(org, 180, (a, b) => [...microsoftEpisode(a, b), ...gmailHealthy(a, b)]);
+  const incidents = await incidentsOf(org);
+  expect(incidents).toHaveLength(1);
+  const inc = incidents[0]!;
+  expect(inc).toMatchObject({
+    status: 'resolved',
+    scope: 'receiver',
+    escalation: 'escalate',
+    providers: ['microsoft-365'],
+    affectedIps: ['203.0.113.7', '203.0.113.8'],
+    affectedDomains: [...TENANTS].sort(),
+    regions: ['EUR', 'NAM'],
+    kbRule: 'microsoft.server-busy',
+    startedAt: at(20).toISOString(),
+    resolvedBy: 'system',
+  });
+  expect(inc.signature).toContain('(S77714)');
+  expect(inc.endedAt).toBe(inc.recoveredAt);
+  expect(inc.timeline.map((e) => e.kind)).toEqual([
+    'first_deferral',
+    'opened',
+    'peak_deferral_rate',
+    'escalation_changed',
+    'ip_joined',
+    'scope_changed',
+    'region_joined',
+    'escalation_changed',
+    'first_delivery_after_peak',
+    'mitigating',
+    'recovered',
+    'queue_drained',
+  ]);
+  expect(inc.timeline.every((e) => e.actor === 'system')).toBe(true);
+  expect(inc.recommendations.avoid.join(' ')).toMatch(/Do not change MX, SPF, DKIM or DMARC, rotate IPs/);
+  expect(inc.recommendations.doNow.join(' ')).toMatch(/Keep the mail queued/);
+
+  const { writeIncidentAnnotation } = await import('./queries/write-incident-annotation');
+  const noted = await writeIncidentAnnotation(org, inc.id, 'analyst@example.com', { action: 'note', text: 'Microsoft allow-listed the reported IPs', providerReference: 'EX669123', at: at(75).toISOString() });
+  const note = noted.timeline.find((e) => e.kind === 'note');
+  expect(note).toMatchObject({ at: at(75).toISOString(), actor: 'analyst@example.com', data: { providerReference: 'EX669123' } });
+  // A note keeps its own time: it sits between the automatic entries of that moment.
+  expect(noted.timeline.map((e) => e.kind).indexOf('note')).toBe(7);
+});
+
+test('a single-IP blocklist episode is one sender-side incident', async () => {
+  const org = await newOrg('blocklist');
+  await play(org, 60, (a, b) => [
+    ...events(a, b, { ips: IPS, domains: ['yahoo.com'], perMinute: 6, failing: (m, ip) => (ip === IPS[0] && m >= 10 ? { share: 1, reply: yahooBl21(ip), outcome: 'bounced' } : null) }),
+    ...gmailHealthy(a, b),
+  ]);
+  const incidents = await incidentsOf(org);
+  expect(incidents).toHaveLength(1);
+  expect(incidents[0]).toMatchObject({ status: 'open', scope: 'sender', escalation: 'tune', providers: ['yahoo'], affectedIps: ['203.0.113.7'], kbRule: 'yahoo.blocklist' });
+  expect(incidents[0]!.evidence.filter((e) => e.side === 'sender').map((e) => e.finding).join(' ')).toMatch(/blocklist.*Only 203\.0\.113\.7 is affected/s);
+  expect(incidents[0]!.timeline.map((e) => e.kind)).toEqual(['first_deferral', 'opened', 'escalation_changed']);
+});
+
+test('Gmail 4.7.28 while Microsoft throttles: two separate incidents', async () => {
+  const org = await newOrg('two-providers');
+  await play(org, 180, (a, b) => [
+    ...microsoftEpisode(a, b),
+    ...events(a, b, { ips: ['198.51.100.20'], domains: ['gmail.com'], perMinute: 6, failing: (m, ip) => ({ share: m >= 30 && m < 80 ? 0.8 : 0, reply: gmail4728(ip), outcome: 'deferred' }) }),
+  ]);
+  const incidents = await incidentsOf(org);
+  expect(incidents.map((i) => `${i.providers.join()}|${i.kbRule}|${i.status}`).sort()).toEqual(['google|google.rate-limit|resolved', 'microsoft-365|microsoft.server-busy|resolved']);
+  expect(incidents.find((i) => i.providers[0] === 'google')!.affectedIps).toEqual(['198.51.100.20']);
+});
+
+test('a flapping provider makes one incident, not one per flap', async () => {
+  const org = await newOrg('flapping');
+  await play(org, 240, (a, b) => [
+    ...events(a, b, { ips: IPS, domains: TENANTS, perMinute: 4, failing: (m, ip) => ({ share: m >= 20 && m < 200 && m % 5 < 2 ? 0.9 : 0, reply: s77714(ip, 'NAM', m), outcome: 'deferred' }) }),
+    ...gmailHealthy(a, b),
+  ]);
+  const incidents = await incidentsOf(org);
+  expect(incidents).toHaveLength(1);
+  expect(incidents[0]!.timeline.filter((e) => e.kind === 'opened')).toHaveLength(1);
+});
+
+test('a recovered incident that flares up again reopens; detection runs twice at once without duplicating', async () => {
+  const org = await newOrg('reopen');
+  const flare = (a: number, b: number) => [
+    ...events(a, b, { ips: IPS, domains: TENANTS, perMinute: 4, failing: (m, ip) => ({ share: (m >= 10 && m < 40) || (m >= 70 && m < 100) ? 1 : 0, reply: s77714(ip, 'NAM', m), outcome: 'deferred' }) }),
+    ...gmailHealthy(a, b),
+  ];
+  await play(org, 60, flare);
+  expect((await incidentsOf(org)).map((i) => i.status)).toEqual(['recovered']);
+  const { ingestStream } = await import('@/lib/ingest/pipeline');
+  const { runDetection } = await import('./run-detection');
+  await ingestStream(once(flare(60, 200).join('\n')), { organizationId: org, channel: 'api', format: 'ndjson', maxBytes: 256 * 1024 * 1024, now: at(200) });
+  const runs = await Promise.all([runDetection(org, at(200)), runDetection(org, at(200))]);
+  expect(runs.map((r) => r.changed.length).sort()).toEqual([0, 1]);
+  const incidents = await incidentsOf(org);
+  expect(incidents).toHaveLength(1);
+  expect(incidents[0]).toMatchObject({ status: 'resolved', reopenCount: 1, scope: 'receiver' });
+  const kinds = incidents[0]!.timeline.map((e) => e.kind);
+  expect(kinds.filter((k) => k === 'reopened')).toHaveLength(1);
+  expect(kinds.indexOf('reopened')).toBeGreaterThan(kinds.indexOf('recovered'));
+});
