@@ -26,6 +26,8 @@ export interface QueueFilter {
   bucketSeconds: number;
   provider?: string;
   ip?: string;
+  /** Oldest-message age costs one index probe per bucket; callers that only need depth skip it. */
+  withOldestAge?: boolean;
 }
 
 function dims(provider?: string, ip?: string): Prisma.Sql {
@@ -76,9 +78,9 @@ export async function getQueueSeries(organizationId: string, f: QueueFilter, lif
       GROUP BY 1
     )
     SELECT b.t, ((SELECT v FROM base) + sum(coalesce(d.delta, 0)) OVER (ORDER BY b.t))::bigint AS depth,
-           (SELECT min(m.first_seen_at) FROM message_state m
+           ${f.withOldestAge === false ? Prisma.sql`NULL::timestamptz` : Prisma.sql`(SELECT min(m.first_seen_at) FROM message_state m
              WHERE m.organization_id = ${organizationId}::uuid AND m.ends_at > b.t + ${interval}::interval
-               AND m.first_seen_at <= b.t + ${interval}::interval ${filter}) AS oldest
+               AND m.first_seen_at <= b.t + ${interval}::interval ${filter})`} AS oldest
     FROM buckets b LEFT JOIN d ON d.t = b.t ORDER BY b.t`;
   const aged = await db().$queryRaw<Array<{ n: bigint }>>`
     SELECT count(*)::bigint AS n FROM message_state
