@@ -12,6 +12,11 @@ async function signIn(page: Page, email: string, password: string) {
   await page.getByRole('button', { name: /sign in/i }).click();
 }
 
+async function signInOk(page: Page) {
+  await signIn(page, admin.email, admin.password);
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+}
+
 test('the first visit offers to create the first administrator, once', async ({ page }) => {
   await page.goto('/');
   await expect(page).toHaveURL(/\/setup$/);
@@ -41,8 +46,7 @@ test('a wrong password and an unknown e-mail get the same clear message', async 
 });
 
 test('sign-in, navigation and sign-out', async ({ page }) => {
-  await signIn(page, admin.email, admin.password);
-  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  await signInOk(page);
   for (const [label, heading] of [['Incidents', 'Incidents'], ['Uploads', 'Uploads'], ['Settings', 'Settings']] as const) {
     await page.getByRole('navigation').getByRole('link', { name: label }).click();
     await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
@@ -54,15 +58,15 @@ test('sign-in, navigation and sign-out', async ({ page }) => {
   await expect(page).toHaveURL(/\/login\?next=%2Fsettings/);
 });
 
-test('an expired or forged session cookie sends the user back to sign in', async ({ page, context }) => {
-  await context.addCookies([{ name: 'authjs.session-token', value: 'expired-or-forged', url: 'http://localhost:3100' }]);
+test('an expired or forged session cookie sends the user back to sign in', async ({ page, context, baseURL }) => {
+  await context.addCookies([{ name: 'authjs.session-token', value: 'expired-or-forged', url: baseURL ?? '' }]);
   await page.goto('/incidents');
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByText(/session has expired/i)).toBeVisible();
 });
 
 test('an API token is shown once and then works against the API', async ({ page, request }) => {
-  await signIn(page, admin.email, admin.password);
+  await signInOk(page);
   await page.goto('/settings');
   await page.getByLabel('Token name').fill('mx1 shipper');
   await page.getByRole('button', { name: /create token/i }).click();

@@ -8,7 +8,12 @@ const globalForDb = globalThis as unknown as { ddPool?: pg.Pool; ddPrisma?: Pris
 
 /** The process-wide pg pool, for COPY and other work Prisma does not do. */
 export function pool(): pg.Pool {
-  globalForDb.ddPool ??= new pg.Pool({ connectionString: databaseUrl(), max: 10, connectionTimeoutMillis: 5_000 });
+  if (!globalForDb.ddPool) {
+    const created = new pg.Pool({ connectionString: databaseUrl(), max: 10, connectionTimeoutMillis: 5_000 });
+    // An idle connection dropped by a database restart must not crash the process: the pool replaces it.
+    created.on('error', (error) => console.error(`[db] idle connection lost: ${error.message}`));
+    globalForDb.ddPool = created;
+  }
   return globalForDb.ddPool;
 }
 

@@ -79,7 +79,10 @@ export async function getProviderSummaries(organizationId: string, options: { no
       SELECT r.kind, m.provider,
              CASE WHEN r.kind = 'spark' THEN date_bin(${sparkStep}::int * interval '1 second', m.bucket, ${sparkStart}::timestamptz) ELSE r.lo END AS slot,
              sum(m.attempts) AS attempts, sum(m.deferred) AS deferred, sum(m.deferred_per_recipient) AS dpr
-      FROM ranges r JOIN metric_minute m ON m.organization_id = ${organizationId}::uuid AND m.bucket >= r.lo AND m.bucket < r.hi
+      FROM ranges r CROSS JOIN LATERAL (
+        -- LATERAL: one index range scan per span instead of a join over the organisation's whole rollup
+        SELECT provider, bucket, attempts, deferred, deferred_per_recipient FROM metric_minute
+        WHERE organization_id = ${organizationId}::uuid AND bucket >= r.lo AND bucket < r.hi OFFSET 0) m
       GROUP BY 1, 2, 3),
     providers AS (SELECT DISTINCT provider FROM agg),
     grid AS (SELECT generate_series(${sparkStart}::timestamptz, ${windowEnd}::timestamptz - interval '1 second', ${sparkStep}::int * interval '1 second') AS t),
