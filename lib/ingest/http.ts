@@ -32,9 +32,40 @@ export function checkBodyHeaders(req: Request, maxBytes: number): void {
   }
 }
 
-function bodyStream(req: Request): AsyncIterable<Uint8Array> {
+export function bodyStream(req: Request): AsyncIterable<Uint8Array> {
   if (!req.body) return (async function* () {})();
   return req.body as unknown as AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Reads the first `bytes` of a stream and hands back that prefix plus a stream that replays it
+ * followed by the rest, so a body can be sniffed and still streamed whole.
+ */
+export async function peekStream(source: AsyncIterable<Uint8Array>, bytes: number): Promise<{ prefix: Buffer; stream: AsyncIterable<Uint8Array> }> {
+  const iterator = source[Symbol.asyncIterator]();
+  const parts: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < bytes) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    parts.push(Buffer.from(next.value));
+    size += next.value.byteLength;
+  }
+  const prefix = Buffer.concat(parts);
+  async function* replay(): AsyncGenerator<Uint8Array> {
+    if (prefix.length) yield prefix;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { prefix, stream: replay() };
 }
 
 export interface IngestRequestOptions {
@@ -47,13 +78,15 @@ export interface IngestRequestOptions {
   offsetBytes?: number;
   lineOffset?: number;
   maxBytes?: number;
+  /** The body, when the caller has already started reading it (see peekStream). */
+  body?: AsyncIterable<Uint8Array>;
 }
 
 /** Reads a request body into one ingest batch. */
 export async function ingestRequest(req: Request, o: IngestRequestOptions): Promise<IngestResult> {
   const maxBytes = o.maxBytes ?? env().MAX_BODY_BYTES;
   checkBodyHeaders(req, maxBytes);
-  const result = await ingestStream(bodyStream(req), {
+  const result = await ingestStream(o.body ?? bodyStream(req), {
     organizationId: o.organizationId,
     channel: o.channel,
     format: o.format,
