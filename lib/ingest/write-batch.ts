@@ -29,10 +29,6 @@ function text(value: string | null): string {
   return v.replace(/[\\\t\n\r\u0000]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\uFFFD'));
 }
 
-function num(value: number | null): string {
-  return value === null || !Number.isFinite(value) ? '\\N' : String(value);
-}
-
 /** Integers outside PostgreSQL's int range are stored as unknown rather than failing the batch. */
 function int32(value: number | null): string {
   return value === null || !Number.isInteger(value) || Math.abs(value) > 2_147_483_647 ? '\\N' : String(value);

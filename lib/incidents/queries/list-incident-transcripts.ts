@@ -3,7 +3,7 @@ import { Prisma } from '@/lib/generated/prisma/client';
 
 /** Bounds of the drill-down into raw events: IPs looked at, and replies kept per IP × region. */
 export const TRANSCRIPT_MAX_IPS = 20;
-export const TRANSCRIPTS_PER_GROUP = 3;
+export const TRANSCRIPTS_PER_GROUP = 2;
 
 /** One full provider reply, with what an escalation to the provider asks for. */
 export interface TranscriptDto {

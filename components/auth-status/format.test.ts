@@ -1,0 +1,16 @@
+import { expect, test } from 'vitest';
+import { formatRate, formatShare, formatUtc, problemsOf } from './format';
+
+test('rates are percentages with one decimal, and a dash where nothing was counted', () => {
+  expect(formatRate(0.975)).toBe('97.5 %');
+  expect(formatShare(1, 3)).toBe('33.3 %');
+  expect(formatShare(0, 0)).toBe('—');
+  expect(formatUtc('2024-03-02T18:00:00.000Z')).toBe('2024-03-02 18:00 UTC');
+});
+
+test('problems come from a check or from each DKIM selector, and nothing from unexpected shapes', () => {
+  expect(problemsOf({ problems: ['too many DNS lookups (11)'] })).toEqual(['too many DNS lookups (11)']);
+  expect(problemsOf({ selectors: [{ selector: 's1', problems: ['p= is empty: the key is revoked'] }, { selector: 's2', problems: [] }] })).toEqual(['s1: p= is empty: the key is revoked']);
+  expect(problemsOf(null)).toEqual([]);
+  expect(problemsOf({ problems: 'not a list' })).toEqual([]);
+});
