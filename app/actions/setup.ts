@@ -27,7 +27,7 @@ export async function createFirstAdminAction(_prev: FormState, form: FormData): 
     const fieldErrors: Record<string, string> = {};
     for (const issue of parsed.error.issues) {
       const field = String(issue.path[0] ?? 'form');
-      fieldErrors[field] ??= `${fieldLabels[field] ?? field} ${issue.message}.`;
+      fieldErrors[field] ??= `${fieldLabels[field] ?? field}: ${issue.message}.`;
     }
     return { fieldErrors };
   }

@@ -34,7 +34,7 @@ function BreakdownTable({ caption, keyLabel, items, affected, testId }: { captio
             <TableCell className="text-right tabular-nums">{count(i.attempts)}</TableCell>
             <TableCell className="text-right tabular-nums">{count(i.deferred)}</TableCell>
             {hasBounces ? <TableCell className="text-right text-fg-muted tabular-nums">{count(i.bounced)}</TableCell> : null}
-            <TableCell className="text-right tabular-nums">{formatRate(i.deferralRate)}</TableCell>
+            <TableCell className="text-right whitespace-nowrap tabular-nums">{formatRate(i.deferralRate)}</TableCell>
           </TableRow>
         ))}
       </TableBody>
@@ -50,7 +50,7 @@ export async function IncidentBreakdown({ organizationId, provider, affectedIps,
   const b = await getIncidentBreakdown(organizationId, { provider, from, to });
   const window = `${providerLabel(provider)}, ${formatUtc(b.from)} – ${formatUtc(b.to)}`;
   return (
-    <div className="grid gap-6 lg:grid-cols-2">
+    <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
       <Card id="ips" title="Sending IPs" description={`${window}. Red: affected by the incident.`} flush>
         <BreakdownTable caption="Sending IPs" keyLabel="IP" items={b.ips} affected={affectedIps} testId="breakdown-ips" />
       </Card>
@@ -63,7 +63,7 @@ export async function IncidentBreakdown({ organizationId, provider, affectedIps,
 
 export function IncidentBreakdownSkeleton() {
   return (
-    <div className="grid gap-6 lg:grid-cols-2">
+    <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
       {['Sending IPs', 'Recipient domains'].map((t) => (
         <Card key={t} title={t}>
           <div className="space-y-3" aria-busy="true">

@@ -18,7 +18,7 @@ export interface EmptyStateProps {
 
 export function EmptyState({ title, icon, children, action, details, titleAs: Title = 'h2', bare = false, className }: EmptyStateProps) {
   return (
-    <div className={cx('flex flex-col items-center px-6 py-12 text-center', !bare && 'rounded-lg border border-dashed border-line-strong bg-surface', className)}>
+    <div className={cx('flex flex-col items-center px-4 py-12 text-center sm:px-6', !bare && 'rounded-lg border border-dashed border-line-strong bg-surface', className)}>
       {icon ? (
         <div aria-hidden="true" className="mb-4 flex size-10 items-center justify-center rounded-lg border border-line bg-surface-muted text-fg-muted [&>svg]:size-5">
           {icon}
