@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { metricMinuteUpsert, signatureMinuteUpsert } from '@/lib/metrics/rollup-sql';
+import { metricDomainHourUpsert, metricHourUpsert, metricMinuteUpsert, signatureHourUpsert, signatureMinuteUpsert } from '@/lib/metrics/rollup-sql';
 import { QUEUE_LOCK_SQL, queueFoldSql } from '@/lib/queue/queue-sql';
 import type { NormalizedEvent } from './enrich';
 
@@ -106,8 +106,8 @@ export async function stageEvents(client: PoolClient, events: readonly Normalize
 }
 
 /**
- * Moves staged rows into delivery_event (skipping duplicates) and folds the inserted ones into
- * metric_minute and signature_minute, then the message lifecycles into queue state. Returns how many rows were new.
+ * Moves staged rows into delivery_event (skipping duplicates) and folds the inserted ones into the per-minute and
+ * per-hour rollups (lib/metrics/rollup-sql.ts), then the message lifecycles into queue state. Returns how many rows were new.
  */
 export async function commitStaged(client: PoolClient, organizationId: string, batchId: string, queueLifetimeSeconds: number): Promise<number> {
   const { rows } = await client.query<{ inserted: string }>(
@@ -127,8 +127,18 @@ export async function commitStaged(client: PoolClient, organizationId: string, b
      ), signatures AS (
        ${signatureMinuteUpsert('ins', '$1')}
        RETURNING 1
+     ), metrics_hour AS (
+       ${metricHourUpsert('ins', '$1')}
+       RETURNING 1
+     ), domains_hour AS (
+       ${metricDomainHourUpsert('ins', '$1')}
+       RETURNING 1
+     ), signatures_hour AS (
+       ${signatureHourUpsert('ins', '$1')}
+       RETURNING 1
      )
-     SELECT (SELECT count(*) FROM ins) AS inserted, (SELECT count(*) FROM kept) AS k, (SELECT count(*) FROM metrics) AS m, (SELECT count(*) FROM signatures) AS s`,
+     SELECT (SELECT count(*) FROM ins) AS inserted, (SELECT count(*) FROM kept) AS k, (SELECT count(*) FROM metrics) AS m, (SELECT count(*) FROM signatures) AS s,
+            (SELECT count(*) FROM metrics_hour) AS mh, (SELECT count(*) FROM domains_hour) AS dh, (SELECT count(*) FROM signatures_hour) AS sh`,
     [organizationId, batchId],
   );
   const inserted = Number(rows[0]?.inserted ?? 0);

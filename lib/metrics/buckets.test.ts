@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { bucketNames, bucketSeconds, chooseBucket, isValidTimeZone, MAX_POINTS, pointCount, resolveBuckets, TARGET_MAX_POINTS } from './buckets';
+import { bucketNames, bucketSeconds, chooseBucket, isValidTimeZone, isWholeHours, MAX_POINTS, pointCount, resolveBuckets, splitAtHours, TARGET_MAX_POINTS } from './buckets';
 
 const at = (iso: string) => new Date(iso);
 const HOUR = 3600 * 1000;
@@ -77,6 +77,36 @@ test('deciding never throws anything but a 422 for arbitrary input', () => {
       } catch (e) {
         expect(e).toMatchObject({ status: 422 });
       }
+    }),
+  );
+});
+
+test('buckets of whole hours are 1h, 6h and 1d; finer ones cannot be filled from hourly rollups', () => {
+  expect(bucketNames.filter(isWholeHours)).toEqual(['1h', '6h', '1d']);
+});
+
+test('a range splits into whole UTC hours and two partial edges', () => {
+  const iso = (r: ReturnType<typeof splitAtHours>) => [r.hourFrom, r.hourTo, r.firstEdgeTo].map((d) => d.toISOString());
+  expect(iso(splitAtHours(at('2024-03-04T10:17:23Z'), at('2024-03-05T13:42:10Z')))).toEqual(['2024-03-04T11:00:00.000Z', '2024-03-05T13:00:00.000Z', '2024-03-04T11:00:00.000Z']);
+  // aligned: no edges
+  expect(iso(splitAtHours(at('2024-03-04T10:00:00Z'), at('2024-03-04T12:00:00Z')))).toEqual(['2024-03-04T10:00:00.000Z', '2024-03-04T12:00:00.000Z', '2024-03-04T10:00:00.000Z']);
+  // inside one hour: no whole hour, the first edge is the whole range
+  expect(iso(splitAtHours(at('2024-03-04T10:05:00Z'), at('2024-03-04T10:20:00Z')))).toEqual(['2024-03-04T11:00:00.000Z', '2024-03-04T11:00:00.000Z', '2024-03-04T10:20:00.000Z']);
+});
+
+test('property: the hours and the two edges are disjoint and cover [from, to) exactly', () => {
+  const DAY = 24 * HOUR;
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 400 * DAY }), fc.integer({ min: 1, max: 3 * DAY }), fc.integer({ min: 0, max: 400 * DAY }), (start, length, probe) => {
+      const from = new Date(Date.UTC(2023, 0, 1) + start);
+      const to = new Date(from.getTime() + length);
+      const { hourFrom, hourTo, firstEdgeTo } = splitAtHours(from, to);
+      expect(hourFrom.getTime() % HOUR).toBe(0);
+      expect(hourTo.getTime() % HOUR).toBe(0);
+      const t = Date.UTC(2023, 0, 1) + probe;
+      const inside = (lo: Date, hi: Date) => (lo.getTime() <= t && t < hi.getTime() ? 1 : 0);
+      const covered = inside(hourFrom, hourTo) + inside(from, firstEdgeTo) + inside(hourTo, to);
+      expect(covered).toBe(t >= from.getTime() && t < to.getTime() ? 1 : 0);
     }),
   );
 });

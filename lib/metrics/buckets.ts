@@ -5,6 +5,23 @@ export const bucketSeconds = { '1m': 60, '5m': 300, '15m': 900, '1h': 3_600, '6h
 export type BucketName = keyof typeof bucketSeconds;
 export const bucketNames = Object.keys(bucketSeconds) as [BucketName, ...BucketName[]];
 
+/** True when a bucket holds whole UTC hours, so hourly rollups can fill it (given hour-aligned boundaries, see bucket-sql spanSql). */
+export function isWholeHours(bucket: BucketName): boolean {
+  return bucketSeconds[bucket] % 3_600 === 0;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The whole UTC hours [hourFrom, hourTo) inside [from, to), and the partial edges [from, firstEdgeTo) and [hourTo, to)
+ * to read at a finer grain: the three are disjoint and cover [from, to) (hourFrom = hourTo when no whole hour fits).
+ */
+export function splitAtHours(from: Date, to: Date): { hourFrom: Date; hourTo: Date; firstEdgeTo: Date } {
+  const hourFrom = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
+  const hourTo = Math.max(Math.floor(to.getTime() / HOUR_MS) * HOUR_MS, hourFrom);
+  return { hourFrom: new Date(hourFrom), hourTo: new Date(hourTo), firstEdgeTo: new Date(Math.min(hourFrom, to.getTime())) };
+}
+
 /** chooseBucket aims at no more than this many points: enough for a chart, few enough to draw fast. */
 export const TARGET_MAX_POINTS = 400;
 /** A chosen bucket must not produce more points than this (a day at one minute); finer requests are refused. */

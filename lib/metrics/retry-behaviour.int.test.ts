@@ -113,3 +113,26 @@ test('the analysis is bounded: at most maxMessages messages, the most recently d
   const nothing = await getRetryBehaviour(orgId, { from: new Date('2024-03-03T00:00:00Z'), to: new Date('2024-03-04T00:00:00Z') });
   expect(nothing).toMatchObject({ sample: { messages: 0 }, providers: [] });
 });
+
+test('attempts are read from the earliest arrival of the sampled messages: a message deferred 21 hours before its latest deferral keeps every attempt in the range', async () => {
+  const { createOrganization } = await import('@/lib/auth/accounts');
+  const org = (await createOrganization({ slug: 'retry-long' })).id;
+  const base = { source: 'generic', sourceHost: 'mx1', mxHost: 'gmail-smtp-in.l.google.com', sendingIp: '198.51.100.4' };
+  const busy = '421 4.7.0 Try again later, closing connection.';
+  const events = [
+    // L: queued 10 minutes before the range starts (delay 900 s at 00:05), deferred again at 22:00, delivered at 23:00.
+    { ...base, queueId: 'L0001', recipient: 'l@gmail.com', occurredAt: '2024-03-04T00:05:00Z', outcome: 'deferred', reply: busy, delaySeconds: 900 },
+    { ...base, queueId: 'L0001', recipient: 'l@gmail.com', occurredAt: '2024-03-04T22:00:00Z', outcome: 'deferred', reply: busy },
+    { ...base, queueId: 'L0001', recipient: 'l@gmail.com', occurredAt: '2024-03-04T23:00:00Z', outcome: 'delivered', reply: '250 2.0.0 OK' },
+    // S: one deferral just before L's latest, outside a sample of one.
+    { ...base, queueId: 'S0001', recipient: 's@gmail.com', occurredAt: '2024-03-04T21:59:00Z', outcome: 'deferred', reply: busy },
+  ];
+  await ingest(org, events.map((e) => JSON.stringify(e)).join('\n'));
+  const { getRetryBehaviour } = await import('./queries/get-retry-behaviour');
+  const one = await getRetryBehaviour(org, { ...range, maxMessages: 1 });
+  expect(one.providers).toEqual([
+    expect.objectContaining({ provider: 'google', messages: 1, attemptsPerMessage: { avg: 3, max: 3 }, intervals: { count: 2, medianSeconds: (78_900 + 3_600) / 2, p90Seconds: 3_600 + 0.9 * 75_300 }, deferrals: 2 }),
+  ]);
+  const both = await getRetryBehaviour(org, range);
+  expect(both.providers).toEqual([expect.objectContaining({ messages: 2, attemptsPerMessage: { avg: 2, max: 3 }, deferrals: 3 })]);
+});

@@ -2,32 +2,85 @@
  * The rollup statements, shared by the ingest transaction (folding the rows just inserted) and the
  * rebuild command (folding every stored event): both must count exactly alike. `source` is the name
  * of a trusted relation in the statement (a CTE or a table), never input.
+ *
+ * Per minute: metric_minute (every dimension) and signature_minute. Per UTC hour, for long ranges:
+ * metric_hour (no recipient domain), metric_domain_hour (no IP, no category) and signature_hour (with the
+ * sending IP). Each hourly row is the sum of the minute rows of its hour, so whole hours read from either
+ * give the same numbers.
  */
 type Source = 'ins' | 'delivery_event';
 
-export function metricMinuteUpsert(source: Source, orgParam: string): string {
-  const where = source === 'delivery_event' ? `WHERE organization_id = ${orgParam}::uuid` : '';
-  return `INSERT INTO metric_minute AS m (organization_id, bucket, provider, sending_ip, recipient_domain, category,
-                                   attempts, delivered, deferred, bounced, expired, deferred_per_recipient)
-   SELECT ${orgParam}::uuid, date_trunc('minute', occurred_at), provider, coalesce(sending_ip, ''), coalesce(recipient_domain, ''), category,
-          count(*), count(*) FILTER (WHERE outcome = 'delivered'), count(*) FILTER (WHERE outcome = 'deferred'),
+/** Start of the UTC hour of a timestamp; date_bin does not depend on the session time zone as date_trunc('hour') does. */
+export const HOUR_OF_OCCURRED_AT = `date_bin(interval '1 hour', occurred_at, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+
+const COUNTER_COLUMNS = 'attempts, delivered, deferred, bounced, expired, deferred_per_recipient';
+const COUNTERS = `count(*), count(*) FILTER (WHERE outcome = 'delivered'), count(*) FILTER (WHERE outcome = 'deferred'),
           count(*) FILTER (WHERE outcome = 'bounced'), count(*) FILTER (WHERE outcome = 'expired'),
-          count(*) FILTER (WHERE outcome = 'deferred' AND is_per_recipient)
-   FROM ${source} ${where}
-   GROUP BY 2, 3, 4, 5, 6 ORDER BY 2, 3, 4, 5, 6
-   ON CONFLICT (organization_id, bucket, provider, sending_ip, recipient_domain, category) DO UPDATE SET
-     attempts = m.attempts + EXCLUDED.attempts, delivered = m.delivered + EXCLUDED.delivered,
-     deferred = m.deferred + EXCLUDED.deferred, bounced = m.bounced + EXCLUDED.bounced,
-     expired = m.expired + EXCLUDED.expired, deferred_per_recipient = m.deferred_per_recipient + EXCLUDED.deferred_per_recipient`;
+          count(*) FILTER (WHERE outcome = 'deferred' AND is_per_recipient)`;
+const ADD_COUNTERS = (alias: string) => `attempts = ${alias}.attempts + EXCLUDED.attempts, delivered = ${alias}.delivered + EXCLUDED.delivered,
+     deferred = ${alias}.deferred + EXCLUDED.deferred, bounced = ${alias}.bounced + EXCLUDED.bounced,
+     expired = ${alias}.expired + EXCLUDED.expired, deferred_per_recipient = ${alias}.deferred_per_recipient + EXCLUDED.deferred_per_recipient`;
+
+function orgFilter(source: Source, orgParam: string, keyword: 'WHERE' | 'AND'): string {
+  return source === 'delivery_event' ? `${keyword} organization_id = ${orgParam}::uuid` : '';
+}
+
+/** A counter rollup: `keys` are the grouping columns after the bucket, as stored (table column = select expression). */
+function counterUpsert(table: string, bucket: string, keys: ReadonlyArray<[column: string, expression: string]>, source: Source, orgParam: string): string {
+  const groupBy = Array.from({ length: keys.length + 1 }, (_, i) => i + 2).join(', ');
+  const keyColumns = keys.map(([c]) => c).join(', ');
+  return `INSERT INTO ${table} AS m (organization_id, bucket, ${keyColumns}, ${COUNTER_COLUMNS})
+   SELECT ${orgParam}::uuid, ${bucket}, ${keys.map(([, e]) => e).join(', ')},
+          ${COUNTERS}
+   FROM ${source} ${orgFilter(source, orgParam, 'WHERE')}
+   GROUP BY ${groupBy} ORDER BY ${groupBy}
+   ON CONFLICT (organization_id, bucket, ${keyColumns}) DO UPDATE SET
+     ${ADD_COUNTERS('m')}`;
+}
+
+const ip: [string, string] = ['sending_ip', `coalesce(sending_ip, '')`];
+const domain: [string, string] = ['recipient_domain', `coalesce(recipient_domain, '')`];
+
+export function metricMinuteUpsert(source: Source, orgParam: string): string {
+  return counterUpsert('metric_minute', `date_trunc('minute', occurred_at)`, [['provider', 'provider'], ip, domain, ['category', 'category']], source, orgParam);
+}
+
+export function metricHourUpsert(source: Source, orgParam: string): string {
+  return counterUpsert('metric_hour', HOUR_OF_OCCURRED_AT, [['provider', 'provider'], ip, ['category', 'category']], source, orgParam);
+}
+
+export function metricDomainHourUpsert(source: Source, orgParam: string): string {
+  return counterUpsert('metric_domain_hour', HOUR_OF_OCCURRED_AT, [['provider', 'provider'], domain], source, orgParam);
+}
+
+// kb_rule keeps the least non-null rule seen (least() skips NULLs), which is what the rebuild's min(kb_rule) gives,
+// whatever order the batches came in.
+function signatureUpsert(table: string, bucket: string, withIp: boolean, source: Source, orgParam: string): string {
+  const keys = withIp ? 'provider, sending_ip, signature, outcome' : 'provider, signature, outcome';
+  const exprs = withIp ? `provider, coalesce(sending_ip, ''), signature, outcome` : 'provider, signature, outcome';
+  const groupBy = withIp ? '2, 3, 4, 5, 6' : '2, 3, 4, 5';
+  return `INSERT INTO ${table} AS s (organization_id, bucket, ${keys}, kb_rule, count, sample_reply)
+   SELECT ${orgParam}::uuid, ${bucket}, ${exprs}, min(kb_rule), count(*), min(reply)
+   FROM ${source} WHERE signature IS NOT NULL AND outcome <> 'delivered' ${orgFilter(source, orgParam, 'AND')}
+   GROUP BY ${groupBy} ORDER BY ${groupBy}
+   ON CONFLICT (organization_id, bucket, ${keys}) DO UPDATE SET
+     count = s.count + EXCLUDED.count, kb_rule = least(s.kb_rule, EXCLUDED.kb_rule),
+     sample_reply = least(s.sample_reply, EXCLUDED.sample_reply)`;
 }
 
 export function signatureMinuteUpsert(source: Source, orgParam: string): string {
-  const where = source === 'delivery_event' ? `AND organization_id = ${orgParam}::uuid` : '';
-  return `INSERT INTO signature_minute AS s (organization_id, bucket, provider, signature, outcome, kb_rule, count, sample_reply)
-   SELECT ${orgParam}::uuid, date_trunc('minute', occurred_at), provider, signature, outcome, min(kb_rule), count(*), min(reply)
-   FROM ${source} WHERE signature IS NOT NULL AND outcome <> 'delivered' ${where}
-   GROUP BY 2, 3, 4, 5 ORDER BY 2, 3, 4, 5
-   ON CONFLICT (organization_id, bucket, provider, signature, outcome) DO UPDATE SET
-     count = s.count + EXCLUDED.count, kb_rule = coalesce(s.kb_rule, EXCLUDED.kb_rule),
-     sample_reply = least(s.sample_reply, EXCLUDED.sample_reply)`;
+  return signatureUpsert('signature_minute', `date_trunc('minute', occurred_at)`, false, source, orgParam);
 }
+
+export function signatureHourUpsert(source: Source, orgParam: string): string {
+  return signatureUpsert('signature_hour', HOUR_OF_OCCURRED_AT, true, source, orgParam);
+}
+
+/** Every rollup table with its upsert, in the order the ingest statement and the rebuild run them. */
+export const rollups = [
+  { table: 'metric_minute', upsert: metricMinuteUpsert },
+  { table: 'metric_hour', upsert: metricHourUpsert },
+  { table: 'metric_domain_hour', upsert: metricDomainHourUpsert },
+  { table: 'signature_minute', upsert: signatureMinuteUpsert },
+  { table: 'signature_hour', upsert: signatureHourUpsert },
+] as const;

@@ -173,7 +173,7 @@ test('top signatures with share and the knowledge-base meaning, from the rollup 
   const { getTopSignatures } = await import('./queries/get-top-signatures');
   const range = { from: new Date(day('10:00:00')), to: new Date(day('10:15:00')) };
   const all = await getTopSignatures(fixtureOrg, range);
-  expect(all).toMatchObject({ source: 'signature_minute', total: 4 });
+  expect(all).toMatchObject({ source: 'signature_hour+signature_minute', total: 4 });
   expect(all.signatures.map((s) => [s.kbRule, s.count, s.share, s.deferred, s.bounced])).toEqual([
     ['microsoft.server-busy', 2, 0.5, 2, 0],
     // equal counts are ordered by signature text
@@ -186,7 +186,7 @@ test('top signatures with share and the knowledge-base meaning, from the rollup 
     sampleReply: S77714('203.0.113.7'),
   });
   const fromSeven = await getTopSignatures(fixtureOrg, { ...range, ip: '203.0.113.7', provider: 'microsoft-365' });
-  expect(fromSeven).toMatchObject({ source: 'delivery_event', total: 2 });
+  expect(fromSeven).toMatchObject({ source: 'signature_hour+delivery_event', total: 2 });
   expect(fromSeven.signatures.map((s) => [s.count, s.share, s.deferred + s.bounced])).toEqual([[1, 0.5, 1], [1, 0.5, 1]]);
   expect((await getTopSignatures(fixtureOrg, { ...range, provider: 'google' })).signatures.map((s) => s.kb?.category)).toEqual(['recipient']);
 });

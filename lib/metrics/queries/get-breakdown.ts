@@ -1,6 +1,6 @@
 import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/prisma/client';
-import { bucketOf, deferralRateSql, gridSql } from '../bucket-sql';
+import { bucketOf, counterRowsSql, deferralRateSql, gridSql, hourlyTableFor, spanSql } from '../bucket-sql';
 import { bucketNames, pointCount, resolveBuckets, type BucketName } from '../buckets';
 import { RATE_EXCLUDES } from '../rates';
 import { UNKNOWN_KEY } from './get-deferral-series';
@@ -72,7 +72,10 @@ interface Row {
   p_rate: number | null;
 }
 
-/** Rows by sending IP or recipient domain for one provider (or IP) over a range, sorted by a whitelisted column, each with a gap-filled sparkline. */
+/**
+ * Rows by sending IP or recipient domain for one provider (or IP) over a range, sorted by a whitelisted column, each with a
+ * gap-filled sparkline. Sparklines of whole hours (ranges over 12 h) read the hourly rollups, shorter ones metric_minute.
+ */
 export async function getBreakdown(organizationId: string, input: BreakdownInput): Promise<BreakdownDto> {
   const sparkBucket = bucketNames.find((b) => pointCount(input.from, input.to, b) <= SPARKLINE_MAX_POINTS) ?? '1d';
   const spec = resolveBuckets({ from: input.from, to: input.to, bucket: sparkBucket });
@@ -85,12 +88,11 @@ export async function getBreakdown(organizationId: string, input: BreakdownInput
   if (input.ip !== undefined) filters.push(Prisma.sql`AND m.sending_ip = ${input.ip}`);
   const rows = await db().$queryRaw<Row[]>`
     WITH grid AS (${gridSql(spec)}),
-    span AS (SELECT min(t) AS lo, max(t_end) AS hi FROM grid),
+    span AS (${spanSql}),
     agg AS (
-      SELECT ${keyColumn[input.by]} AS key, ${bucketOf(Prisma.sql`m.bucket`, spec)} AS t,
+      SELECT m.key, ${bucketOf(Prisma.sql`m.bucket`, spec)} AS t,
              sum(m.attempts) AS attempts, sum(m.delivered) AS delivered, sum(m.deferred) AS deferred, sum(m.bounced) AS bounced, sum(m.deferred_per_recipient) AS dpr
-      FROM metric_minute m
-      WHERE m.organization_id = ${organizationId}::uuid AND m.bucket >= (SELECT lo FROM span) AND m.bucket < (SELECT hi FROM span) ${filters.length > 0 ? Prisma.join(filters, ' ') : Prisma.empty}
+      FROM (${counterRowsSql(organizationId, hourlyTableFor(input.by, input, sparkBucket), keyColumn[input.by], filters.length > 0 ? Prisma.join(filters, ' ') : Prisma.empty)}) m
       GROUP BY 1, 2),
     totals AS (
       SELECT key, sum(attempts) AS attempts, sum(delivered) AS delivered, sum(deferred) AS deferred, sum(bounced) AS bounced, sum(dpr) AS dpr,

@@ -1,6 +1,7 @@
 import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { kbRules } from '@/lib/smtp';
+import { splitAtHours } from '../buckets';
 
 export interface TopSignaturesInput {
   provider?: string | undefined;
@@ -27,8 +28,12 @@ export interface TopSignatureDto {
 export interface TopSignaturesDto {
   from: string;
   to: string;
-  /** Where the counts come from: the per-minute rollup, or raw events when filtering by IP (the rollup has no IP column). */
-  source: 'signature_minute' | 'delivery_event';
+  /**
+   * Where the counts come from: signature_hour for the whole UTC hours of the range, and for the partial hours at its
+   * ends signature_minute (whole minutes from the minute of `from`), or raw events when filtering by IP (exact times;
+   * signature_minute has no IP column). Both give what a scan of the finer source over the whole range would.
+   */
+  source: 'signature_hour+signature_minute' | 'signature_hour+delivery_event';
   total: number;
   signatures: TopSignatureDto[];
 }
@@ -45,33 +50,41 @@ interface Row {
 }
 
 const ruleById = new Map(kbRules.map((r) => [r.id, r]));
-
+const MINUTE_MS = 60_000;
 /** Top reply signatures of deferrals, bounces and expiries for a provider and/or sending IP in [from, to), with the KB meaning of their rule. */
 export async function getTopSignatures(organizationId: string, input: TopSignaturesInput): Promise<TopSignaturesDto> {
   const limit = Math.min(Math.max(input.limit ?? 10, 1), 100);
+  const org = Prisma.sql`${organizationId}::uuid`;
+  const provider = input.provider ? Prisma.sql`AND provider = ${input.provider}` : Prisma.empty;
   const byIp = input.ip !== undefined;
-  const rows = byIp
-    ? await db().$queryRaw<Row[]>`
-        SELECT signature, count(*)::int AS count, (count(*) FILTER (WHERE outcome = 'deferred'))::int AS deferred,
-               (count(*) FILTER (WHERE outcome = 'bounced'))::int AS bounced, (count(*) FILTER (WHERE outcome = 'expired'))::int AS expired,
-               min(kb_rule) AS kb_rule, min(reply) AS sample_reply, (sum(count(*)) OVER ())::int AS total
-        FROM delivery_event
-        WHERE organization_id = ${organizationId}::uuid AND sending_ip = ${input.ip} AND occurred_at >= ${input.from} AND occurred_at < ${input.to}
-          AND signature IS NOT NULL AND outcome <> 'delivered' ${input.provider ? Prisma.sql`AND provider = ${input.provider}` : Prisma.empty}
-        GROUP BY signature ORDER BY count(*) DESC, signature LIMIT ${limit}`
-    : await db().$queryRaw<Row[]>`
-        SELECT signature, sum(count)::int AS count, coalesce(sum(count) FILTER (WHERE outcome = 'deferred'), 0)::int AS deferred,
-               coalesce(sum(count) FILTER (WHERE outcome = 'bounced'), 0)::int AS bounced, coalesce(sum(count) FILTER (WHERE outcome = 'expired'), 0)::int AS expired,
-               min(kb_rule) AS kb_rule, min(sample_reply) AS sample_reply, (sum(sum(count)) OVER ())::int AS total
-        FROM signature_minute
-        WHERE organization_id = ${organizationId}::uuid AND bucket >= date_trunc('minute', ${input.from}::timestamptz) AND bucket < ${input.to}
-          ${input.provider ? Prisma.sql`AND provider = ${input.provider}` : Prisma.empty}
-        GROUP BY signature ORDER BY sum(count) DESC, signature LIMIT ${limit}`;
+  // The per-minute rollup counts whole minutes from the minute of `from`; raw events count from `from` itself.
+  const from = byIp ? input.from : new Date(Math.floor(input.from.getTime() / MINUTE_MS) * MINUTE_MS);
+  const { hourFrom, hourTo, firstEdgeTo } = splitAtHours(from, input.to);
+  const hourIp = byIp ? Prisma.sql`AND sending_ip = ${input.ip}` : Prisma.empty;
+  // signature_hour stores an unknown IP as '', raw events as NULL.
+  const rawIp = input.ip === '' ? Prisma.sql`sending_ip IS NULL` : Prisma.sql`sending_ip = ${input.ip ?? null}`;
+  const edge = (lo: Date, hi: Date) =>
+    byIp
+      ? Prisma.sql`SELECT signature, outcome, kb_rule, 1 AS count, reply AS sample_reply FROM delivery_event
+          WHERE organization_id = ${org} AND ${rawIp} AND occurred_at >= ${lo} AND occurred_at < ${hi}
+            AND signature IS NOT NULL AND outcome <> 'delivered' ${provider}`
+      : Prisma.sql`SELECT signature, outcome, kb_rule, count, sample_reply FROM signature_minute
+          WHERE organization_id = ${org} AND bucket >= ${lo} AND bucket < ${hi} ${provider}`;
+  const rows = await db().$queryRaw<Row[]>`
+    WITH src AS (
+      SELECT signature, outcome, kb_rule, count, sample_reply FROM signature_hour
+      WHERE organization_id = ${org} AND bucket >= ${hourFrom} AND bucket < ${hourTo} ${hourIp} ${provider}
+      UNION ALL ${edge(from, firstEdgeTo)}
+      UNION ALL ${edge(hourTo, input.to)})
+    SELECT signature, sum(count)::int AS count, coalesce(sum(count) FILTER (WHERE outcome = 'deferred'), 0)::int AS deferred,
+           coalesce(sum(count) FILTER (WHERE outcome = 'bounced'), 0)::int AS bounced, coalesce(sum(count) FILTER (WHERE outcome = 'expired'), 0)::int AS expired,
+           min(kb_rule) AS kb_rule, min(sample_reply) AS sample_reply, (sum(sum(count)) OVER ())::int AS total
+    FROM src GROUP BY signature ORDER BY sum(count) DESC, signature LIMIT ${limit}`;
   const total = rows[0]?.total ?? 0;
   return {
     from: input.from.toISOString(),
     to: input.to.toISOString(),
-    source: byIp ? 'delivery_event' : 'signature_minute',
+    source: byIp ? 'signature_hour+delivery_event' : 'signature_hour+signature_minute',
     total,
     signatures: rows.map((r) => {
       const rule = r.kb_rule ? ruleById.get(r.kb_rule) : undefined;

@@ -1,0 +1,15 @@
+import { expect, test } from 'vitest';
+import { hourlyTableFor } from './bucket-sql';
+
+test('series and breakdowns of whole-hour buckets pick the hourly table that has every column they group or filter by', () => {
+  expect(hourlyTableFor('provider', {}, '6h')).toBe('metric_hour');
+  expect(hourlyTableFor('ip', { ip: '203.0.113.7' }, '1d')).toBe('metric_hour');
+  expect(hourlyTableFor('domain', {}, '1h')).toBe('metric_domain_hour');
+  expect(hourlyTableFor('provider', { domain: 'contoso.com' }, '6h')).toBe('metric_domain_hour');
+});
+
+test('minute buckets, or an IP together with a domain (no hourly table has both), stay on metric_minute', () => {
+  expect(hourlyTableFor('provider', {}, '15m')).toBeNull();
+  expect(hourlyTableFor('domain', { ip: '203.0.113.7' }, '6h')).toBeNull();
+  expect(hourlyTableFor('ip', { domain: 'contoso.com' }, '1d')).toBeNull();
+});

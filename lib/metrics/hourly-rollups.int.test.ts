@@ -1,0 +1,280 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import type { BucketName } from './buckets';
+import type { DeferralSeriesDto, SeriesCounts } from './queries/get-deferral-series';
+import type { TopSignaturesDto } from './queries/get-top-signatures';
+
+// The hourly rollups must answer exactly what the per-minute ones answer. Each test reads the same fixture through
+// the hourly path (buckets of whole hours, hour-aligned spans) and through the minute path (15-minute buckets, or
+// pieces of ranges inside one hour), and compares.
+
+let database: TestDatabase;
+let orgId: string;
+
+const MS_MX = 'contoso-com.mail.protection.outlook.com';
+const GMAIL_MX = 'gmail-smtp-in.l.google.com';
+const YAHOO_MX = 'mta5.am0.yahoodns.net';
+const OTHER_MX = 'mx.example.net';
+// Real replies, as quoted in DESIGN.md and lib/metrics/series.int.test.ts.
+const S77714 = (ip: string) =>
+  `451 4.7.500 Server busy. Please try again later from [${ip}]. (S77714) [MW2NAM12FT080.eop-nam12.prod.protection.outlook.com 2023-10-11T02:17:50.557Z 08DBC41AE3EEAC91]`;
+const OVER_QUOTA = '452 4.2.2 The email account that you tried to reach is over quota. Please direct the recipient to https://support.google.com/mail/?p=OverQuotaTemp';
+const GMAIL_BUSY = '421 4.7.0 Try again later, closing connection.';
+const NOT_FOUND = '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup';
+
+const FROM = new Date('2024-03-03T00:00:00Z');
+const TO = new Date('2024-03-06T00:00:00Z');
+const IPS = ['203.0.113.7', '203.0.113.8', '203.0.113.9', null];
+const DESTINATIONS: Array<[mx: string, domains: string[]]> = [
+  [MS_MX, ['contoso.com', 'fabrikam.com']],
+  [GMAIL_MX, ['gmail.com']],
+  [YAHOO_MX, ['yahoo.com']],
+  [OTHER_MX, ['example.net', 'example.org']],
+];
+
+/** mulberry32: a tiny seeded PRNG, so the fixture is the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function fixture(): string[] {
+  const r = rng(7);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const span = TO.getTime() - FROM.getTime();
+  const lines: string[] = [];
+  for (let i = 0; i < 1500; i++) {
+    // Every 50th event sits exactly on an hour boundary, every 50th + 1 on the last millisecond before one.
+    const hourStart = FROM.getTime() + Math.floor(r() * 72) * 3_600_000;
+    const t = i % 50 === 0 ? hourStart : i % 50 === 1 ? hourStart + 3_599_999 : FROM.getTime() + Math.floor(r() * span);
+    const [mx, domains] = pick(DESTINATIONS);
+    const ip = pick(IPS);
+    const roll = r();
+    const [outcome, reply] =
+      roll < 0.6 ? (['delivered', '250 2.0.0 OK'] as const)
+      : roll < 0.75 ? (['deferred', mx === MS_MX ? S77714(ip ?? '203.0.113.1') : GMAIL_BUSY] as const)
+      : roll < 0.85 ? (['deferred', OVER_QUOTA] as const)
+      : roll < 0.95 ? (['bounced', NOT_FOUND] as const)
+      : (['expired', GMAIL_BUSY] as const);
+    lines.push(JSON.stringify({ occurredAt: new Date(t).toISOString(), source: 'generic', sourceHost: 'mx1', queueId: `Q${i}`, recipient: `u${i}@${pick(domains)}`, mxHost: mx, ...(ip ? { sendingIp: ip } : {}), outcome, reply }));
+  }
+  return lines;
+}
+
+async function ingest(org: string, lines: string[]): Promise<void> {
+  const { ingestStream } = await import('@/lib/ingest/pipeline');
+  async function* one(): AsyncGenerator<Uint8Array> {
+    yield Buffer.from(lines.join('\n'));
+  }
+  const res = await ingestStream(one(), { organizationId: org, channel: 'api', format: 'ndjson', maxBytes: 1 << 24, now: new Date('2024-03-07T00:00:00Z') });
+  expect(res.rejected).toBe(0);
+}
+
+beforeAll(async () => {
+  database = await useFreshAppDatabase();
+  const { createOrganization } = await import('@/lib/auth/accounts');
+  orgId = (await createOrganization({ slug: 'hourly' })).id;
+  const lines = fixture();
+  // Three batches, not in time order, the last one overlapping (its duplicates must count nothing).
+  await ingest(orgId, lines.filter((_, i) => i % 3 === 2));
+  await ingest(orgId, lines.filter((_, i) => i % 3 === 0));
+  await ingest(orgId, lines.filter((_, i) => i % 3 !== 2));
+  // Another tenant with the same events must not leak into this one's hours.
+  await ingest((await createOrganization({ slug: 'hourly-other' })).id, lines.slice(0, 300));
+});
+
+afterAll(async () => {
+  const { db, pool } = await import('@/lib/db/client');
+  await db().$disconnect();
+  await pool().end();
+  await database.drop();
+});
+
+async function rows(sql: string): Promise<unknown[]> {
+  const { pool } = await import('@/lib/db/client');
+  return (await pool().query(sql, [orgId])).rows;
+}
+
+const COUNTERS = 'sum(attempts)::int AS a, sum(delivered)::int AS dl, sum(deferred)::int AS df, sum(bounced)::int AS b, sum(expired)::int AS x, sum(deferred_per_recipient)::int AS p';
+const HOUR = `date_bin(interval '1 hour', bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+const snapshots = {
+  metricHour: `SELECT bucket, provider, sending_ip, category::text, ${COUNTERS} FROM metric_hour WHERE organization_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+  metricHourFromMinutes: `SELECT ${HOUR} AS bucket, provider, sending_ip, category::text, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+  domainHour: `SELECT bucket, provider, recipient_domain, ${COUNTERS} FROM metric_domain_hour WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  domainHourFromMinutes: `SELECT ${HOUR} AS bucket, provider, recipient_domain, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  signatureHour: `SELECT bucket, provider, sending_ip, signature, outcome::text, kb_rule, count, sample_reply FROM signature_hour WHERE organization_id = $1 ORDER BY 1, 2, 3, 4, 5`,
+  signatureHourAllIps: `SELECT bucket, provider, signature, outcome::text, min(kb_rule) AS kb_rule, sum(count)::int AS count, min(sample_reply) AS sample_reply FROM signature_hour WHERE organization_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+  signatureHourFromMinutes: `SELECT ${HOUR} AS bucket, provider, signature, outcome::text, min(kb_rule) AS kb_rule, sum(count)::int AS count, min(sample_reply) AS sample_reply FROM signature_minute WHERE organization_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+  signatureMinute: `SELECT bucket, provider, signature, outcome::text, kb_rule, count, sample_reply FROM signature_minute WHERE organization_id = $1 ORDER BY 1, 2, 3, 4`,
+};
+
+test('hourly rollups kept during ingestion are the hourly sums of the minute rollups and equal a rebuild from raw events', async () => {
+  const live = Object.fromEntries(await Promise.all(Object.entries(snapshots).map(async ([k, sql]) => [k, await rows(sql)] as const)));
+  expect(live.metricHour).toEqual(live.metricHourFromMinutes);
+  expect(live.domainHour).toEqual(live.domainHourFromMinutes);
+  expect(live.signatureHourAllIps).toEqual(live.signatureHourFromMinutes);
+  // 1500 events, one in three stored twice: each counted once.
+  expect(await rows(`SELECT ${COUNTERS} FROM metric_hour WHERE organization_id = $1`)).toEqual([expect.objectContaining({ a: 1500 })]);
+  const { writeRebuildRollups } = await import('./write-rebuild-rollups');
+  const rebuilt = await writeRebuildRollups(orgId);
+  expect(rebuilt.rowsByTable.metric_hour).toBe(live.metricHour?.length);
+  for (const [k, sql] of Object.entries(snapshots)) expect([k, await rows(sql)]).toEqual([k, live[k]]);
+});
+
+const sumCounts = (a: SeriesCounts, b: SeriesCounts): SeriesCounts => {
+  const attempts = a.attempts + b.attempts;
+  const deferred = a.deferred + b.deferred;
+  const deferredPerRecipient = a.deferredPerRecipient + b.deferredPerRecipient;
+  return {
+    attempts,
+    delivered: a.delivered + b.delivered,
+    deferred,
+    bounced: a.bounced + b.bounced,
+    expired: a.expired + b.expired,
+    deferredPerRecipient,
+    deferralRate: attempts - deferredPerRecipient > 0 ? (deferred - deferredPerRecipient) / (attempts - deferredPerRecipient) : null,
+  };
+};
+
+/** Sums fine (minute-path) points into the coarse result's buckets: each fine point goes to the last coarse t at or before it. */
+function regroup(fine: DeferralSeriesDto, coarse: DeferralSeriesDto): Array<{ key: string; points: Array<{ t: string } & SeriesCounts> }> {
+  return fine.series.map((s) => {
+    const starts = coarse.series[0]?.points.map((p) => p.t) ?? [];
+    const points = starts.map((t) => ({ t, attempts: 0, delivered: 0, deferred: 0, bounced: 0, expired: 0, deferredPerRecipient: 0, deferralRate: null as number | null }));
+    for (const p of s.points) {
+      const i = starts.findLastIndex((t) => t <= p.t);
+      const target = points[i];
+      if (target) Object.assign(target, sumCounts(target, p));
+    }
+    return { key: s.key, points };
+  });
+}
+
+test('series of 1 h, 6 h and 1 d buckets (hourly rollups) equal 15-minute series (minute rollup) summed, for every grouping and filter', async () => {
+  const { getDeferralSeries } = await import('./queries/get-deferral-series');
+  const cases: Array<{ groupBy: 'provider' | 'ip' | 'domain'; provider?: string; ip?: string; domain?: string }> = [
+    { groupBy: 'provider' },
+    { groupBy: 'ip' },
+    { groupBy: 'domain' },
+    { groupBy: 'provider', domain: 'contoso.com' },
+    { groupBy: 'ip', provider: 'microsoft-365' },
+    { groupBy: 'domain', provider: 'microsoft-365' },
+    // no hourly table has both the IP and the domain: these stay on metric_minute and must still agree
+    { groupBy: 'domain', ip: '203.0.113.7' },
+    { groupBy: 'ip', domain: 'gmail.com' },
+  ];
+  for (const c of cases) {
+    const fine = await getDeferralSeries(orgId, { ...c, from: FROM, to: TO, bucket: '15m', limitSeries: 50 });
+    expect(fine.series.length).toBeGreaterThan(0);
+    for (const [bucket, tz] of [['1h', 'UTC'], ['6h', 'UTC'], ['1d', 'UTC'], ['1d', 'Europe/Berlin']] as Array<[BucketName, string]>) {
+      const coarse = await getDeferralSeries(orgId, { ...c, from: FROM, to: TO, bucket, tz, limitSeries: 50 });
+      // Berlin days start at 23:00 UTC, a span wider than the fine one: the extra hour holds no event, so sums still agree.
+      expect({ c, bucket, tz, series: coarse.series.map((s) => ({ key: s.key, points: s.points })) }).toEqual({
+        c, bucket, tz, series: regroup(fine, coarse),
+      });
+    }
+  }
+});
+
+test('day buckets in a zone offset by half an hour (Asia/Kolkata) read the minute rollup and match 15-minute series summed', async () => {
+  const { getDeferralSeries } = await import('./queries/get-deferral-series');
+  // Kolkata midnight is 18:30 UTC: 2024-03-02T18:30Z … 2024-03-05T18:30Z are three whole local days, all 15-minute aligned.
+  const range = { from: new Date('2024-03-02T18:30:00Z'), to: new Date('2024-03-05T18:30:00Z') };
+  const fine = await getDeferralSeries(orgId, { groupBy: 'ip', ...range, bucket: '15m', limitSeries: 50 });
+  const days = await getDeferralSeries(orgId, { groupBy: 'ip', ...range, bucket: '1d', tz: 'Asia/Kolkata', limitSeries: 50 });
+  expect(days.series[0]?.points.map((p) => p.t)).toEqual(['2024-03-02T18:30:00.000Z', '2024-03-03T18:30:00.000Z', '2024-03-04T18:30:00.000Z']);
+  expect(days.series.map((s) => ({ key: s.key, points: s.points }))).toEqual(regroup(fine, days));
+});
+
+test('breakdowns over 24 h and 3 days (hourly rollups) equal totals and sparklines from 15-minute series', async () => {
+  const { getBreakdown } = await import('./queries/get-breakdown');
+  const { getDeferralSeries } = await import('./queries/get-deferral-series');
+  const cases = [
+    { by: 'ip' as const, provider: 'microsoft-365' },
+    { by: 'ip' as const },
+    { by: 'domain' as const, provider: 'other' },
+    { by: 'domain' as const },
+    { by: 'domain' as const, ip: '203.0.113.8' },
+  ];
+  for (const to of [new Date('2024-03-05T00:00:00Z'), TO]) {
+    const from = new Date(to.getTime() === TO.getTime() ? FROM.getTime() : to.getTime() - 24 * 3_600_000);
+    for (const c of cases) {
+      const b = await getBreakdown(orgId, { ...c, from, to, sort: 'key' });
+      expect(b.rows.length).toBeGreaterThan(0);
+      const fine = await getDeferralSeries(orgId, { groupBy: c.by, provider: c.provider, ip: c.ip, from, to, bucket: '15m', limitSeries: 50 });
+      const spark = await getDeferralSeries(orgId, { groupBy: c.by, provider: c.provider, ip: c.ip, from, to, bucket: b.sparklineBucket, limitSeries: 50 });
+      const expected = regroup(fine, spark)
+        .map((s) => {
+          const t = s.points.reduce<SeriesCounts>(sumCounts, { attempts: 0, delivered: 0, deferred: 0, bounced: 0, expired: 0, deferredPerRecipient: 0, deferralRate: null });
+          return {
+            key: s.key, attempts: t.attempts, delivered: t.delivered, deferred: t.deferred, bounced: t.bounced, deferredPerRecipient: t.deferredPerRecipient, deferralRate: t.deferralRate,
+            sparkline: s.points.map((p) => ({ t: p.t, attempts: p.attempts, deferralRate: p.deferralRate })),
+          };
+        })
+        .sort((x, y) => (x.key < y.key ? -1 : 1));
+      // Sorted here by code point on both sides: the database's collation may order "(unknown)" elsewhere.
+      expect({ c, from, rows: [...b.rows].sort((x, y) => (x.key < y.key ? -1 : 1)) }).toEqual({ c, from, rows: expected });
+    }
+  }
+});
+
+/** Top signatures over [from, to) cut into pieces that never hold a whole hour (each read from minutes or raw events), merged. */
+async function topSignaturesInPieces(input: { from: Date; to: Date; ip?: string; provider?: string }): Promise<TopSignaturesDto['signatures']> {
+  const { getTopSignatures } = await import('./queries/get-top-signatures');
+  const cuts = [input.from.getTime()];
+  for (let t = Math.floor(input.from.getTime() / 1_800_000 + 1) * 1_800_000; t < input.to.getTime(); t += 1_800_000) cuts.push(t);
+  cuts.push(input.to.getTime());
+  const merged = new Map<string, TopSignaturesDto['signatures'][number]>();
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const piece = await getTopSignatures(orgId, { ...input, from: new Date(cuts[i] ?? 0), to: new Date(cuts[i + 1] ?? 0), limit: 100 });
+    for (const s of piece.signatures) {
+      const m = merged.get(s.signature);
+      if (!m) merged.set(s.signature, { ...s });
+      else {
+        m.count += s.count;
+        m.deferred += s.deferred;
+        m.bounced += s.bounced;
+        m.expired += s.expired;
+        m.sampleReply = [m.sampleReply, s.sampleReply].filter((x) => x !== null).sort()[0] ?? null;
+        m.kbRule = [m.kbRule, s.kbRule].filter((x) => x !== null).sort()[0] ?? null;
+      }
+    }
+  }
+  const total = [...merged.values()].reduce((n, s) => n + s.count, 0);
+  return [...merged.values()].map((s) => ({ ...s, share: s.count / total }));
+}
+
+/** Count first, then signature by code point (equal counts are ordered by the database's collation in the query). */
+const byCount = (xs: TopSignaturesDto['signatures']) => [...xs].sort((a, b) => b.count - a.count || (a.signature < b.signature ? -1 : 1));
+
+test('top signatures over an unaligned range (whole hours from signature_hour, edges finer) equal the same range read in sub-hour pieces', async () => {
+  const { getTopSignatures } = await import('./queries/get-top-signatures');
+  const from = new Date('2024-03-04T10:17:23.500Z');
+  const to = new Date('2024-03-05T13:42:10Z');
+  for (const filter of [{}, { provider: 'microsoft-365' }, { ip: '203.0.113.9' }, { ip: '203.0.113.7', provider: 'google' }]) {
+    const whole = await getTopSignatures(orgId, { ...filter, from, to, limit: 100 });
+    expect(whole.signatures.length).toBeGreaterThan(1);
+    const pieces = await topSignaturesInPieces({ ...filter, from, to });
+    expect({ filter, signatures: byCount(whole.signatures) }).toEqual({ filter, signatures: byCount(pieces) });
+  }
+});
+
+test('top signatures by IP count exactly the raw events in [from, to), to the millisecond at both ends', async () => {
+  const { getTopSignatures } = await import('./queries/get-top-signatures');
+  const { pool } = await import('@/lib/db/client');
+  const from = new Date('2024-03-03T05:00:00Z');
+  const to = new Date('2024-03-04T07:59:59.999Z');
+  const r = await getTopSignatures(orgId, { ip: '203.0.113.8', from, to, limit: 100 });
+  const raw = await pool().query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM delivery_event WHERE organization_id = $1 AND sending_ip = '203.0.113.8' AND occurred_at >= $2 AND occurred_at < $3 AND signature IS NOT NULL AND outcome <> 'delivered'`,
+    [orgId, from, to],
+  );
+  expect(r.total).toBeGreaterThan(0);
+  expect(r.total).toBe(raw.rows[0]?.n);
+});
