@@ -25,6 +25,9 @@ const kindLabel: Record<string, string> = {
   acknowledged: 'Acknowledged',
   assigned: 'Assigned',
   resolved: 'Resolved',
+  historical: 'From past data',
+  withdrawn: 'Withdrawn',
+  auth_change: 'DNS change',
 };
 
 const isManual = (kind: string) => (manualKinds as readonly string[]).includes(kind);

@@ -91,7 +91,7 @@ async function newOrg(slug: string): Promise<string> {
   return (await createOrganization({ slug })).id;
 }
 
-/** Ingests and detects in 20-minute steps; after each run, the actions go to the outbox in one transaction, as the lead's runDetection will do. */
+/** Ingests and detects in 20-minute steps; each run writes its alerts to the outbox in its own transaction. */
 async function play(org: string, until: number): Promise<number> {
   const { ingestStream } = await import('@/lib/ingest/pipeline');
   const { runDetection } = await import('@/lib/incidents/run-detection');
@@ -101,7 +101,7 @@ async function play(org: string, until: number): Promise<number> {
   for (let m = 0; m < until; m += 20) {
     await ingestStream(once(episode(m, m + 20)), { organizationId: org, channel: 'api', format: 'ndjson', maxBytes: 64 * 1024 * 1024, now: at(m + 20) });
     const run = await runDetection(org, at(m + 20));
-    queued += await db().$transaction((tx) => enqueueAlerts(tx, org, run.actions));
+    queued += run.alertsQueued;
     // Replaying the same actions queues nothing twice.
     expect(await db().$transaction((tx) => enqueueAlerts(tx, org, run.actions))).toBe(0);
   }
@@ -195,4 +195,81 @@ test('a refusal (404) is given up at once; an endpoint that does not answer is r
   expect(await deleteAlertEndpoint(org, 'not-a-uuid')).toBe(false);
   expect(await deliverPendingAlerts({ now: new Date(t.getTime() + 86_400_000) })).toMatchObject({ attempted: 0 });
   expect((await listAlertEndpoints(org)).map((e) => e.id)).toEqual([gone.id]);
+});
+
+async function outbox(org: string) {
+  const { db } = await import('@/lib/db/client');
+  return db().$queryRaw<Array<{ endpoint_id: string; incident_id: string; event: string; at: Date }>>`
+    SELECT endpoint_id::text, incident_id::text, event, at FROM alert_outbox WHERE organization_id = ${org}::uuid ORDER BY at, event, endpoint_id`;
+}
+
+test('two detection runs at once (two processes) queue each alert exactly once; late data re-evaluating the episode queues nothing more', async () => {
+  const org = await newOrg('alerts-concurrent');
+  const { writeAlertEndpoint } = await import('./queries/write-alert-endpoint');
+  await writeAlertEndpoint(org, { name: 'a', url: `${base}/a`, kind: 'generic' }, 'admin@example.com');
+  await writeAlertEndpoint(org, { name: 'b', url: `${base}/b`, kind: 'slack' }, 'admin@example.com');
+  const { ingestStream } = await import('@/lib/ingest/pipeline');
+  const { runDetection } = await import('@/lib/incidents/run-detection');
+  await ingestStream(once(episode(0, 180)), { organizationId: org, channel: 'api', format: 'ndjson', maxBytes: 64 * 1024 * 1024, now: at(180) });
+  const runs = await Promise.all([runDetection(org, at(180)), runDetection(org, at(180))]);
+  // One run did the work, the other found nothing left: opened, tune, escalate, recovered, resolved × 2 endpoints.
+  expect(runs.map((r) => r.alertsQueued).sort((a, b) => a - b)).toEqual([0, 10]);
+  const rows = await outbox(org);
+  expect(rows).toHaveLength(10);
+  expect(new Set(rows.map((r) => `${r.endpoint_id}|${r.incident_id}|${r.event}|${r.at.toISOString()}`)).size).toBe(10);
+  expect(rows.filter((r) => r.endpoint_id === rows[0]!.endpoint_id).map((r) => r.event)).toEqual([
+    'incident.opened',
+    'incident.escalated',
+    'incident.escalated',
+    'incident.recovered',
+    'incident.resolved',
+  ]);
+
+  // A late Microsoft deferral inside the episode re-evaluates it (twice at once again): nothing is news.
+  const late = JSON.stringify({
+    occurredAt: at(60).toISOString(),
+    source: 'generic',
+    queueId: 'LATE1',
+    recipient: 'late@contoso.com',
+    mxHost: 'contoso-com.mail.protection.outlook.com',
+    sendingIp: IPS[0],
+    outcome: 'deferred',
+    reply: s77714(IPS[0]!),
+  });
+  await ingestStream(once(late), { organizationId: org, channel: 'api', format: 'ndjson', maxBytes: 1024 * 1024, now: at(181) });
+  const again = await Promise.all([runDetection(org, at(181)), runDetection(org, at(181))]);
+  expect(again.map((r) => r.alertsQueued)).toEqual([0, 0]);
+  expect(await outbox(org)).toEqual(rows);
+});
+
+test('a manual resolution alerts once; an incident found in an old upload never alerts', async () => {
+  const org = await newOrg('alerts-manual');
+  const { writeAlertEndpoint } = await import('./queries/write-alert-endpoint');
+  await writeAlertEndpoint(org, { name: 'pager', url: `${base}/manual`, kind: 'generic' }, 'admin@example.com');
+  await play(org, 60);
+  const { listIncidents } = await import('@/lib/incidents/queries/list-incidents');
+  const [inc] = (await listIncidents(org, { limit: 5 })).incidents;
+  expect(inc).toMatchObject({ status: 'open', isHistorical: false });
+  const { writeIncidentAnnotation } = await import('@/lib/incidents/queries/write-incident-annotation');
+  await writeIncidentAnnotation(org, inc!.id, 'analyst@example.com', { action: 'resolve', reason: 'Microsoft reverted the change' }, at(61));
+  const resolved = (await outbox(org)).filter((r) => r.event === 'incident.resolved');
+  expect(resolved.map((r) => [r.incident_id, r.at.toISOString()])).toEqual([[inc!.id, at(61).toISOString()]]);
+
+  // The same episode uploaded three days later into another organisation: historical, no alert at all.
+  const old = await newOrg('alerts-historical');
+  await writeAlertEndpoint(old, { name: 'pager', url: `${base}/historical`, kind: 'generic' }, 'admin@example.com');
+  const { ingestStream } = await import('@/lib/ingest/pipeline');
+  const { runDetection } = await import('@/lib/incidents/run-detection');
+  const threeDaysLater = at(3 * 24 * 60);
+  await ingestStream(once(episode(0, 180)), { organizationId: old, channel: 'upload', format: 'ndjson', maxBytes: 64 * 1024 * 1024, now: threeDaysLater });
+  const run = await runDetection(old, threeDaysLater);
+  expect(run.actions.map((a) => a.kind)).toContain('open');
+  expect(run.alertsQueued).toBe(0);
+  const [historical] = (await listIncidents(old, { limit: 5 })).incidents;
+  expect(historical).toMatchObject({ isHistorical: true, status: 'resolved' });
+  expect(await outbox(old)).toEqual([]);
+  // Whoever asks, a historical incident raises no alert.
+  const { enqueueAlerts } = await import('./enqueue-alerts');
+  const { db } = await import('@/lib/db/client');
+  expect(await db().$transaction((tx) => enqueueAlerts(tx, old, [{ kind: 'close', incidentId: historical!.id, at: threeDaysLater.toISOString() }]))).toBe(0);
 });

@@ -65,7 +65,8 @@ function eventOf(a: AlertableAction, inc: IncidentRow, entries: EntryRow[]): { e
  * recovered, resolved — to the outbox, one row per endpoint of the organisation. Call it inside the
  * transaction that applies the actions, after the incidents and their timeline are written: the alert
  * commits with the change or not at all, and the unique key (endpoint, incident, event, time) keeps a
- * replayed action from queueing it twice. Returns how many rows were queued.
+ * replayed action from queueing it twice. Historical incidents (found in an uploaded old log, their
+ * period long over) raise none. Returns how many rows were queued.
  */
 export async function enqueueAlerts(tx: Prisma.TransactionClient, organizationId: string, actions: AlertableAction[]): Promise<number> {
   const relevant = actions.filter((a) => a.kind === 'open' || a.kind === 'reopen' || a.kind === 'escalate' || a.kind === 'phase' || a.kind === 'close');
@@ -75,7 +76,7 @@ export async function enqueueAlerts(tx: Prisma.TransactionClient, organizationId
   const ids = [...new Set(relevant.map((a) => a.incidentId))];
   const incidents = await tx.$queryRaw<IncidentRow[]>`
     SELECT id::text, provider, status::text, scope::text, escalation::text, kb_rule, signature, started_at, recovered_at, affected_ips, affected_domains
-    FROM incident WHERE organization_id = ${organizationId}::uuid AND id = ANY(${ids}::uuid[])`;
+    FROM incident WHERE organization_id = ${organizationId}::uuid AND id = ANY(${ids}::uuid[]) AND NOT is_historical`;
   const times = [...new Set(relevant.map((a) => a.at))].map((t) => new Date(t));
   const entries = await tx.$queryRaw<EntryRow[]>`
     SELECT incident_id::text, at, kind, data FROM incident_event

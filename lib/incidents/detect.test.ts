@@ -252,3 +252,31 @@ test('per-recipient replies and low volume do not open incidents', () => {
   const small = new Stream().traffic({ provider: 'microsoft-365', ips: ['203.0.113.7'], domains: TENANTS, from: 0, to: 60, attempts: 1, reply: S77714, failing: () => 1 });
   expect(detectIncidents(small.input(0, 60)).changed).toHaveLength(0);
 });
+
+test('each action points at the timeline entry recorded with it', () => {
+  const r = detectIncidents(s77714Stream().input(0, 180));
+  expect(r.actions.length).toBeGreaterThan(5);
+  for (const a of r.actions) expect(r.timeline[a.entry]).toMatchObject({ incidentKey: a.incidentKey, at: a.at });
+  expect(r.actions.map((a) => r.timeline[a.entry]!.kind)).toContain('recovered');
+});
+
+test('the opened entry keeps the IPs and regions of its minute, though the incident grows later', () => {
+  const r = detectIncidents(s77714Stream().input(0, 180));
+  expect(r.changed[0]).toMatchObject({ affectedIps: ['203.0.113.7', '203.0.113.8'], regions: ['EUR', 'NAM'] });
+  expect(r.timeline.find((e) => e.kind === 'opened')!.data).toMatchObject({ affectedIps: ['203.0.113.7'], regions: ['NAM'] });
+});
+
+test('a resolution by a person is replayed at its minute: detection leaves that incident alone and opens a new one for what follows', () => {
+  const stream = s77714Stream();
+  const resolvedAt = at(40) + 30_000;
+  const r = detectIncidents(stream.input(0, 90, [], { resolutions: [{ provider: 'microsoft-365', ruleKey: 'microsoft.server-busy', at: resolvedAt, by: 'analyst@example.com' }] }));
+  const [first, second] = [...r.changed].sort((a, b) => a.startedAt - b.startedAt);
+  expect(first).toMatchObject({ status: 'resolved', resolvedAt, resolvedBy: 'analyst@example.com', startedAt: at(20) });
+  expect(r.timeline.filter((e) => e.incidentKey === first!.key).every((e) => e.at <= resolvedAt)).toBe(true);
+  expect(second).toMatchObject({ status: 'open', provider: 'microsoft-365' });
+  // Minute 40 is evaluated once it has ended, after the resolution at 40:30.
+  expect(second!.openedAt).toBe(at(40));
+  // A resolution for another rule changes nothing.
+  const other = detectIncidents(stream.input(0, 90, [], { resolutions: [{ provider: 'microsoft-365', ruleKey: 'google.rate-limit', at: resolvedAt, by: 'x' }] }));
+  expect(other.changed.map((i) => i.status)).toEqual(['open']);
+});

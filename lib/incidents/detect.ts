@@ -10,7 +10,6 @@ import type {
   EscalationLevel,
   IncidentState,
   IncidentWarning,
-  MetricRow,
   TimelineDraft,
   TimelineKind,
 } from './types';
@@ -36,6 +35,23 @@ const WORSENED_SHARE = 0.75;
 const RECOVERED_FACTOR = 2;
 
 const byId = new Map<string, KbRule>(kbRules.map((r) => [r.id, r]));
+
+function groupByMinute<T extends { t: number }>(rows: T[]): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const row of rows) {
+    const list = out.get(row.t) ?? [];
+    list.push(row);
+    out.set(row.t, list);
+  }
+  return out;
+}
+
+/** Rows of the minutes in (after, through]. */
+function rowsIn<T>(byMinute: Map<number, T[]>, after: number, through: number): T[] {
+  const out: T[] = [];
+  for (let t = after + MINUTE_MS; t <= through; t += MINUTE_MS) out.push(...(byMinute.get(t) ?? []));
+  return out;
+}
 
 /** The knowledge-base rule of an id, or null. */
 export function ruleById(id: string | null): KbRule | null {
@@ -116,13 +132,11 @@ export function detectIncidents(input: DetectionInput): DetectionResult {
   const windowMs = s.windowMinutes * MINUTE_MS;
   const minIpAttempts = Math.max(5, Math.round(s.minAttempts / 4));
 
-  const metricsAt = new Map<number, MetricRow[]>();
-  for (const row of input.metrics) {
-    const list = metricsAt.get(row.t) ?? [];
-    list.push(row);
-    metricsAt.set(row.t, list);
-  }
+  const metricsAt = groupByMinute(input.metrics);
   const providers = [...new Set(input.metrics.map((r) => r.provider))].sort();
+  // Indexed by minute: a historical evaluation covers days, and a scan of all rows per minute would be quadratic.
+  const signaturesAt = groupByMinute(input.signatures);
+  const regionsAt = groupByMinute(input.regions);
 
   const baselineIndex = new Map<string, Counts>();
   for (const b of input.baseline) {
@@ -200,8 +214,8 @@ export function detectIncidents(input: DetectionInput): DetectionResult {
   function dominantRule(provider: string, m: number): RuleGroup | null {
     const groups = new Map<string, RuleGroup>();
     let total = 0;
-    for (const row of input.signatures) {
-      if (row.provider !== provider || row.t <= m - windowMs || row.t > m || isPerRecipientRule(row.kbRule)) continue;
+    for (const row of rowsIn(signaturesAt, m - windowMs, m)) {
+      if (row.provider !== provider || isPerRecipientRule(row.kbRule)) continue;
       total += row.count;
       const ruleKey = row.kbRule ?? row.signature;
       const g = groups.get(ruleKey) ?? { ruleKey, kbRule: row.kbRule, signature: row.signature, sampleReply: row.sampleReply, count: 0, topSignatureCount: 0 };
@@ -249,7 +263,7 @@ export function detectIncidents(input: DetectionInput): DetectionResult {
     if (!providerElevated && (elevatedIps.length === 0 || w.total.attempts < s.minAttempts)) return null;
     const domains = [...w.domainFailedIn.entries()].filter(([, cats]) => (cats.get(category) ?? 0) > 0).map(([d]) => d).sort();
     const regions = [
-      ...new Set(input.regions.filter((r) => r.provider === provider && r.kbRule === dominant.kbRule && r.t > m - windowMs && r.t <= m).map((r) => r.region)),
+      ...new Set(rowsIn(regionsAt, m - windowMs, m).filter((r) => r.provider === provider && r.kbRule === dominant.kbRule).map((r) => r.region)),
     ].sort();
     return {
       provider,
@@ -307,8 +321,25 @@ export function detectIncidents(input: DetectionInput): DetectionResult {
   const record = (inc: IncidentState, action: DetectionActionKind | null, at: number, kind: TimelineKind, message: string, data: Record<string, unknown> = {}) => {
     changed.add(inc.key);
     timeline.push({ incidentKey: inc.key, at, kind, message, data });
-    if (action) actions.push({ kind: action, incidentKey: inc.key, at });
+    if (action) actions.push({ kind: action, incidentKey: inc.key, at, entry: timeline.length - 1 });
   };
+
+  const resolutions = [...(input.resolutions ?? [])].sort((a, b) => a.at - b.at);
+  /** Replays the resolutions by people made up to the end of minute m: such an incident is out of detection's hands. */
+  function applyResolutions(m: number): void {
+    while (resolutions.length > 0 && (resolutions[0]?.at ?? Infinity) < m + MINUTE_MS) {
+      const r = resolutions.shift();
+      if (!r) break;
+      const inc = incidents
+        .filter((i) => i.provider === r.provider && i.ruleKey === r.ruleKey && i.status !== 'resolved' && i.startedAt <= r.at)
+        .sort((a, b) => b.startedAt - a.startedAt)[0];
+      if (!inc) continue;
+      inc.status = 'resolved';
+      inc.resolvedAt = r.at;
+      inc.resolvedBy = r.by;
+      changed.add(inc.key);
+    }
+  }
 
   function firstFailureAt(c: Candidate, m: number): number {
     for (let t = m - windowMs + MINUTE_MS; t <= m; t += MINUTE_MS) {
@@ -335,9 +366,10 @@ export function detectIncidents(input: DetectionInput): DetectionResult {
       signature: c.signature,
       category: c.category,
       sampleReply: c.sampleReply,
-      affectedIps: c.elevatedIps,
-      affectedDomains: c.domains,
-      regions: c.regions,
+      // Copies: extend() grows these lists, and the candidate (cached) and the 'opened' entry must keep what they saw.
+      affectedIps: [...c.elevatedIps],
+      affectedDomains: [...c.domains],
+      regions: [...c.regions],
       evidence: [],
       warnings: [],
       baselineRate: c.baselineRate,
@@ -549,6 +581,7 @@ export function detectIncidents(input: DetectionInput): DetectionResult {
   let evaluatedThrough: number | null = null;
   for (let m = first; m + MINUTE_MS <= input.now; m += MINUTE_MS) {
     evaluatedThrough = m;
+    applyResolutions(m);
     for (const inc of incidents) step(inc, m);
     for (const provider of providers) {
       const c = candidateAt(provider, m);

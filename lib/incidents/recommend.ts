@@ -24,10 +24,54 @@ const RECEIVER_SIDE_AVOID = [
 ];
 const SENDER_SIDE_DO = ['Check authentication (SPF, DKIM, DMARC), complaint rates, list quality and DNS of the affected stream.'];
 
-/** Recommendations for an incident: the dominant rule's advice first, then the triage side's, then warnings. */
+/**
+ * What a line of advice is about. The knowledge base's own lines and the generic lists say the same
+ * things in other words ("rotate IPs" / "move the traffic to fresh IPs"); comparing these topics,
+ * not the wording, finds the repeats.
+ */
+const topics: ReadonlyArray<[string, RegExp]> = [
+  ['keep-queued', /\bkeep (?:the )?mail queued\b/],
+  ['backoff', /\bback[- ]?off\b|\bexponential/],
+  ['concurrency', /\bconcurren(?:t|cy)\b/],
+  ['evidence', /\bpreserve evidence\b/],
+  ['dns-change', /\b(?:change|touch)\b[^.;]*\b(?:mx|spf|dkim|dmarc)\b/],
+  ['ip-rotation', /\b(?:rotate|move|shift|spread)\b[^.;]*\bips?\b/],
+  ['retry-loop', /\btight loop\b|\brequeue\b|\bhammer/],
+];
+
+/** Lower case, punctuation and repeated spaces removed. */
+const normalised = (line: string) => line.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+
+function topicsOf(line: string): string[] {
+  const text = line.toLowerCase();
+  return topics.filter(([, pattern]) => pattern.test(text)).map(([topic]) => topic);
+}
+
+/**
+ * Drops the lines after `keepFirst` that repeat what the lines kept before them say: the same text once
+ * normalised, or only topics already covered. The first `keepFirst` lines (the rule's own) always stay.
+ */
+export function withoutRepeats(lines: string[], keepFirst = 0): string[] {
+  const kept: string[] = [];
+  const seenText = new Set<string>();
+  const seenTopics = new Set<string>();
+  lines.forEach((line, i) => {
+    const found = topicsOf(line);
+    const isRepeat = seenText.has(normalised(line)) || (found.length > 0 && found.every((t) => seenTopics.has(t)));
+    if (i >= keepFirst && isRepeat) return;
+    kept.push(line);
+    seenText.add(normalised(line));
+    for (const t of found) seenTopics.add(t);
+  });
+  return kept;
+}
+
+/** Recommendations for an incident: the dominant rule's advice first, then the triage side's (without repeats), then warnings. */
 export function recommend(kbRule: string | null, scope: IncidentScope, warnings: IncidentWarning[]): Recommendations {
   const rule = ruleById(kbRule);
-  const doNow = [...(rule ? [rule.action] : []), ...(scope === 'sender' ? SENDER_SIDE_DO : RECEIVER_SIDE_DO)];
-  const avoid = [...(rule?.avoid ? [rule.avoid] : []), ...(scope === 'sender' ? [] : RECEIVER_SIDE_AVOID)];
+  const ownDo = rule ? [rule.action] : [];
+  const ownAvoid = rule?.avoid ? [rule.avoid] : [];
+  const doNow = withoutRepeats([...ownDo, ...(scope === 'sender' ? SENDER_SIDE_DO : RECEIVER_SIDE_DO)], ownDo.length);
+  const avoid = withoutRepeats([...ownAvoid, ...(scope === 'sender' ? [] : RECEIVER_SIDE_AVOID)], ownAvoid.length);
   return { meaning: rule?.meaning ?? null, doNow, avoid, warnings: warnings.map((w) => w.message), sources: rule ? [...rule.sources] : [] };
 }

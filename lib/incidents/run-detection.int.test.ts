@@ -208,3 +208,152 @@ test('a recovered incident that flares up again reopens; detection runs twice at
   expect(kinds.filter((k) => k === 'reopened')).toHaveLength(1);
   expect(kinds.indexOf('reopened')).toBeGreaterThan(kinds.indexOf('recovered'));
 });
+
+const DAY_MINUTES = 24 * 60;
+const ALL_KINDS_LIVE = [
+  'first_deferral',
+  'opened',
+  'peak_deferral_rate',
+  'escalation_changed',
+  'ip_joined',
+  'scope_changed',
+  'region_joined',
+  'escalation_changed',
+  'first_delivery_after_peak',
+  'mitigating',
+  'recovered',
+  'queue_drained',
+];
+
+async function ingest(org: string, lines: string[], now: Date, channel: 'api' | 'upload' = 'api') {
+  const { ingestStream } = await import('@/lib/ingest/pipeline');
+  return ingestStream(once(lines.join('\n')), { organizationId: org, channel, format: 'ndjson', maxBytes: 256 * 1024 * 1024, now });
+}
+
+async function outboxRows(org: string) {
+  const { db } = await import('@/lib/db/client');
+  return db().$queryRaw<Array<{ incident_id: string; event: string; at: Date }>>`
+    SELECT incident_id::text, event, at FROM alert_outbox WHERE organization_id = ${org}::uuid ORDER BY at, event`;
+}
+
+/** Detection's entries as (kind, time, message, data): what a re-evaluation must reproduce exactly. */
+const story = (timeline: Array<{ kind: string; at: string; message: string; data: unknown; actor: string }>) =>
+  timeline.filter((e) => e.actor === 'system').map((e) => `${e.at} ${e.kind} ${e.message} ${JSON.stringify(e.data)}`);
+
+test('an uploaded log of an S77714 episode three days old: one historical incident with its real times, no alerts; uploading it again changes nothing', async () => {
+  const org = await newOrg('historical');
+  const { writeAlertEndpoint } = await import('@/lib/alerts/queries/write-alert-endpoint');
+  await writeAlertEndpoint(org, { name: 'pager', url: 'http://127.0.0.1:9/hook', kind: 'generic' }, 'admin@example.com');
+  const { runDetection } = await import('./run-detection');
+  const now = at(3 * DAY_MINUTES);
+  const file = [...microsoftEpisode(0, 180), ...gmailHealthy(0, 180)];
+  expect((await ingest(org, file, now, 'upload')).accepted).toBe(file.length);
+  const run = await runDetection(org, now);
+  expect(run).toMatchObject({ alertsQueued: 0, hasHistoryPending: false, evaluatedThrough: new Date(now.getTime() - 60_000).toISOString() });
+
+  const incidents = await incidentsOf(org);
+  expect(incidents).toHaveLength(1);
+  const inc = incidents[0]!;
+  expect(inc).toMatchObject({
+    isHistorical: true,
+    status: 'resolved',
+    scope: 'receiver',
+    escalation: 'escalate',
+    affectedIps: ['203.0.113.7', '203.0.113.8'],
+    kbRule: 'microsoft.server-busy',
+    startedAt: at(20).toISOString(),
+    resolvedBy: 'system',
+  });
+  // The failures end at minute 120 (half the attempts fail from 110); the 10-minute window has passed them by 130.
+  expect(Date.parse(inc.recoveredAt!)).toBeGreaterThan(at(110).getTime());
+  expect(Date.parse(inc.recoveredAt!)).toBeLessThanOrEqual(at(130).getTime());
+  expect(Date.parse(inc.resolvedAt!)).toBeLessThan(at(180).getTime());
+  // The same story as when the episode is detected live, marked as historical first.
+  expect(inc.timeline.map((e) => e.kind)).toEqual(['historical', ...ALL_KINDS_LIVE]);
+  expect(inc.timeline[0]).toMatchObject({ at: at(20).toISOString(), actor: 'system' });
+  expect(inc.timeline[0]!.message).toMatch(/no alerts were sent/);
+  expect(await outboxRows(org)).toEqual([]);
+
+  // The same file again: every event is a duplicate, nothing changes.
+  expect((await ingest(org, file, now, 'upload')).accepted).toBe(0);
+  expect(await runDetection(org, new Date(now.getTime() + 60_000))).toMatchObject({ changed: [], actions: [] });
+  expect(await incidentsOf(org)).toEqual(incidents);
+
+  // One straggler of that day re-evaluates the whole episode: the same incident, not one entry more or rewritten.
+  const straggler = events(50, 51, { ips: [IPS[2]!], domains: ['gmail.com'], perMinute: 1, failing: () => null });
+  expect((await ingest(org, straggler, now)).accepted).toBe(1);
+  expect(await runDetection(org, new Date(now.getTime() + 120_000))).toMatchObject({ changed: [], opened: [], alertsQueued: 0 });
+  expect(await incidentsOf(org)).toEqual(incidents);
+});
+
+test('an old log uploaded in two parts makes the one incident the whole log makes', async () => {
+  const whole = await newOrg('historical-whole');
+  const parts = await newOrg('historical-parts');
+  const { runDetection } = await import('./run-detection');
+  const now = at(3 * DAY_MINUTES);
+  const log = (a: number, b: number) => [...microsoftEpisode(a, b), ...gmailHealthy(a, b)];
+  serial = 0;
+  await ingest(whole, log(0, 180), now, 'upload');
+  await runDetection(whole, now);
+  serial = 0;
+  await ingest(parts, log(0, 70), now, 'upload');
+  await runDetection(parts, now);
+  const first = await incidentsOf(parts);
+  // The first part ends with the episode under way: the incident stays as the data shows it.
+  expect(first.map((i) => [i.status, i.isHistorical])).toEqual([['open', true]]);
+  await ingest(parts, log(70, 180), now, 'upload');
+  await runDetection(parts, new Date(now.getTime() + 60_000));
+  const [a, b] = [(await incidentsOf(whole))[0]!, await incidentsOf(parts)];
+  expect(b).toHaveLength(1);
+  expect(b[0]!.id).toBe(first[0]!.id);
+  expect(story(b[0]!.timeline).map((s) => s.replace(/Detected on .* UTC/, ''))).toEqual(story(a.timeline).map((s) => s.replace(/Detected on .* UTC/, '')));
+  expect(b[0]).toMatchObject({ status: a.status, escalation: a.escalation, peakDeferralRate: a.peakDeferralRate, recoveredAt: a.recoveredAt, resolvedAt: a.resolvedAt });
+});
+
+test('a batch arriving late for minutes already evaluated changes the live incident as if it had come in time, with no entry twice', async () => {
+  // The third IP is deferred too in minutes 30–50, but its log arrives only at minute 60.
+  const third = (a: number, b: number) =>
+    events(Math.max(a, 30), Math.min(b, 50), { ips: [IPS[2]!], domains: TENANTS, perMinute: 6, failing: (m, ip) => ({ share: 1, reply: s77714(ip, 'NAM', m), outcome: 'deferred' }) });
+  const inTime = await newOrg('late-reference');
+  const late = await newOrg('late');
+  serial = 0;
+  await play(inTime, 80, (a, b) => [...microsoftEpisode(a, b), ...gmailHealthy(a, b), ...third(a, b)]);
+  serial = 0;
+  await play(late, 60, (a, b) => [...microsoftEpisode(a, b), ...gmailHealthy(a, b)]);
+  const before = (await incidentsOf(late))[0]!;
+  expect(before.affectedIps).toEqual(['203.0.113.7', '203.0.113.8']);
+
+  const { runDetection } = await import('./run-detection');
+  expect((await ingest(late, third(0, 80), at(60))).accepted).toBe(120);
+  const rerun = await runDetection(late, at(60));
+  expect(rerun).toMatchObject({ opened: [], changed: [before.id], evaluatedThrough: at(59).toISOString() });
+  await play(late, 80, (a, b) => (a >= 60 ? [...microsoftEpisode(a, b), ...gmailHealthy(a, b)] : []));
+
+  const [reference, after] = [(await incidentsOf(inTime))[0]!, await incidentsOf(late)];
+  expect(after).toHaveLength(1);
+  expect(after[0]!.id).toBe(before.id);
+  expect(after[0]!.affectedIps).toEqual(['203.0.113.7', '203.0.113.8', '203.0.113.9']);
+  expect(after[0]!.peakDeferralRate).toBe(reference.peakDeferralRate);
+  expect(story(after[0]!.timeline)).toEqual(story(reference.timeline));
+  const keys = after[0]!.timeline.map((e) => `${e.at} ${e.kind} ${JSON.stringify(e.data)}`);
+  expect(new Set(keys).size).toBe(keys.length);
+});
+
+test('a manual resolution survives a re-evaluation: the flare-up after it stays its own incident', async () => {
+  const org = await newOrg('manual-replay');
+  await play(org, 40, (a, b) => [...microsoftEpisode(a, b), ...gmailHealthy(a, b)]);
+  const { writeIncidentAnnotation } = await import('./queries/write-incident-annotation');
+  const first = (await incidentsOf(org))[0]!;
+  await writeIncidentAnnotation(org, first.id, 'analyst@example.com', { action: 'resolve', reason: 'Handled with Microsoft support' }, at(40));
+  // Still failing: detection opens a new incident for what follows.
+  await play(org, 60, (a, b) => (a >= 40 ? [...microsoftEpisode(a, b), ...gmailHealthy(a, b)] : []));
+  const beforeLate = await incidentsOf(org);
+  expect(beforeLate.map((i) => i.status).sort()).toEqual(['open', 'resolved']);
+  // A late Gmail delivery from minute 30 re-evaluates both periods.
+  const { runDetection } = await import('./run-detection');
+  await ingest(org, events(30, 31, { ips: [IPS[2]!], domains: ['gmail.com'], perMinute: 1, failing: () => null }), at(60));
+  await runDetection(org, at(60));
+  const afterLate = await incidentsOf(org);
+  expect(afterLate.map((i) => [i.id, i.status, i.resolvedBy])).toEqual(beforeLate.map((i) => [i.id, i.status, i.resolvedBy]));
+  expect(afterLate.map((i) => story(i.timeline))).toEqual(beforeLate.map((i) => story(i.timeline)));
+});

@@ -1,17 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import { enqueueAlerts } from '@/lib/alerts/enqueue-alerts';
 import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { encodeLiveMessage, LIVE_CHANNEL } from '@/lib/live/channel';
 import type { Category } from '@/lib/smtp/types';
 import { BASELINE_DAYS, detectIncidents, OPEN_AFTER_MINUTES } from './detect';
 import { listIncidentStates } from './queries/list-incident-states';
+import { listReplayIncidents } from './queries/list-replay-incidents';
+import { reconcile, type ActionRef, type ReconcilePlan, type StoredIncident } from './reconcile';
 import { toSettings, type IncidentSettingRow } from './settings';
-import type { BaselineRow, DetectionAction, MetricRow, QueueInput, RegionRow, RetryInput, SignatureRow } from './types';
+import type { BaselineRow, DetectionAction, DetectionSettings, IncidentState, MetricRow, QueueInput, RegionRow, RetryInput, SignatureRow } from './types';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
-/** How far back a run evaluates when it has never run or was stopped for long, in minutes. */
+/**
+ * How far back a run evaluates when it has never run or was stopped for long, in minutes. Data older than
+ * this when it arrives (an uploaded old log) is evaluated as history: its incidents are marked and never alerted.
+ */
 export const LOOKBACK_MINUTES = 360;
+/** The longest period one re-evaluation covers (a week): longer back-dated spans continue in the next run. */
+export const MAX_REPLAY_MINUTES = 7 * 24 * 60;
 /** A message retried at least this often, less than a minute apart on average, is part of a retry storm. */
 const STORM_MIN_ATTEMPTS = 5;
 
@@ -31,7 +39,11 @@ export interface DetectionRun {
   evaluatedThrough: string | null;
   opened: string[];
   changed: string[];
-  actions: Array<Omit<DetectionAction, 'at' | 'incidentKey'> & { incidentId: string; at: string }>;
+  actions: Array<Omit<DetectionAction, 'at' | 'incidentKey' | 'entry'> & { incidentId: string; at: string }>;
+  /** alert rows written to the outbox */
+  alertsQueued: number;
+  /** back-dated data is left for the next run */
+  hasHistoryPending: boolean;
 }
 
 async function readMetrics(tx: Tx, org: string, from: Date, to: Date): Promise<MetricRow[]> {
@@ -83,88 +95,251 @@ async function readRetry(tx: Tx, org: string, from: Date, to: Date): Promise<Rec
   return Object.fromEntries(rows.map((r) => [r.provider, { messages: Number(r.messages), rotated: Number(r.rotated), storm: Number(r.storm) }]));
 }
 
-const json = (v: unknown) => JSON.stringify(v);
-const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+/** The time spans of the batches stored since the last run, claimed by this run: each batch is taken into account once. */
+async function claimBatchSpans(tx: Tx, org: string): Promise<Array<{ first: number; last: number }>> {
+  const rows = await tx.$queryRaw<Array<{ first_at: Date | null; last_at: Date | null }>>`
+    WITH claimed AS (
+      UPDATE ingest_batch SET detected_at = now() WHERE organization_id = ${org}::uuid AND detected_at IS NULL RETURNING id, accepted)
+    SELECT s.first_at, s.last_at FROM claimed c
+    CROSS JOIN LATERAL (
+      SELECT min(occurred_at) AS first_at, max(occurred_at) AS last_at FROM delivery_event d WHERE d.organization_id = ${org}::uuid AND d.batch_id = c.id) s
+    WHERE c.accepted > 0`;
+  return rows.flatMap((r) => (r.first_at && r.last_at ? [{ first: r.first_at.getTime(), last: r.last_at.getTime() }] : []));
+}
 
 /**
- * Runs incident detection for one organisation up to `now`: reads the rollups of the period not yet
- * evaluated (plus the 7-day baseline), applies what detection decided in ONE transaction under an
- * advisory lock (two app processes never duplicate an incident), and returns what changed.
- * Call it after each ingest batch and on a timer, so that time passing alone escalates or closes incidents.
+ * When the oldest active live incident started: data from then on belongs to the live evaluation. A
+ * recovered incident older than the lookback (its traffic stopped before the drain) no longer counts.
+ */
+async function readLiveStart(tx: Tx, org: string, lookbackStart: Date): Promise<number | null> {
+  const rows = await tx.$queryRaw<Array<{ t: Date | null }>>`
+    SELECT min(started_at) AS t FROM incident
+    WHERE organization_id = ${org}::uuid AND NOT is_historical AND (status IN ('open', 'mitigating') OR (status = 'recovered' AND recovered_at >= ${lookbackStart}))`;
+  return rows[0]?.t?.getTime() ?? null;
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+const floorMinute = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
+
+/** Writes a reconciled result: incidents, then stale entries out and entries in (same key: updated in place). */
+async function applyPlan(tx: Tx, organizationId: string, plan: ReconcilePlan): Promise<void> {
+  for (const { state: inc, isNew, isHistorical } of plan.incidents) {
+    const values = Prisma.sql`${inc.status}::incident_status, ${inc.scope}::incident_scope, ${inc.escalation}::escalation_level, ${inc.provider}, ${inc.ruleKey},
+      ${inc.kbRule}, ${inc.signature}, ${inc.category}::reply_category, ${inc.sampleReply}, ${inc.affectedIps}::text[], ${inc.affectedDomains}::text[], ${inc.regions}::text[],
+      ${json(inc.evidence)}::jsonb, ${json(inc.warnings)}::jsonb, ${inc.baselineRate}, ${inc.peakDeferralRate}, ${date(inc.peakAt)}, ${inc.peakQueueDepth}::int, ${date(inc.peakQueueAt)},
+      ${date(inc.peakReportedAt)}, ${date(inc.deliveryResumedAt)}, ${date(inc.startedAt)}, ${date(inc.openedAt)}, ${date(inc.lastElevatedAt)}, ${date(inc.mitigatingAt)},
+      ${date(inc.recoveredAt)}, ${date(inc.resolvedAt)}, ${inc.resolvedBy}, ${inc.reopenCount}::int`;
+    if (isNew) {
+      await tx.$executeRaw`
+        INSERT INTO incident (id, organization_id, status, scope, escalation, provider, rule_key, kb_rule, signature, category, sample_reply, affected_ips,
+          affected_domains, regions, evidence, warnings, baseline_rate, peak_deferral_rate, peak_at, peak_queue_depth, peak_queue_at, peak_reported_at,
+          delivery_resumed_at, started_at, opened_at, last_elevated_at, mitigating_at, recovered_at, resolved_at, resolved_by, reopen_count, updated_at, updated_by, is_historical)
+        VALUES (${inc.id}::uuid, ${organizationId}::uuid, ${values}, now(), 'system', ${isHistorical})`;
+    } else {
+      await tx.$executeRaw`
+        UPDATE incident SET (status, scope, escalation, provider, rule_key, kb_rule, signature, category, sample_reply, affected_ips, affected_domains, regions,
+          evidence, warnings, baseline_rate, peak_deferral_rate, peak_at, peak_queue_depth, peak_queue_at, peak_reported_at, delivery_resumed_at, started_at,
+          opened_at, last_elevated_at, mitigating_at, recovered_at, resolved_at, resolved_by, reopen_count) = (${values}),
+          updated_at = now(), updated_by = 'system'
+        WHERE organization_id = ${organizationId}::uuid AND id = ${inc.id}::uuid`;
+    }
+  }
+  if (plan.staleEntries.length > 0) {
+    await tx.$executeRaw`
+      DELETE FROM incident_event e
+      USING unnest(${plan.staleEntries.map((s) => s.incidentId)}::uuid[], ${plan.staleEntries.map((s) => new Date(s.at))}::timestamptz[], ${plan.staleEntries.map((s) => s.entryKey)}::text[])
+        AS s(incident_id, at, entry_key)
+      WHERE e.organization_id = ${organizationId}::uuid AND e.actor = 'system' AND e.incident_id = s.incident_id AND e.at = s.at AND e.entry_key = s.entry_key`;
+  }
+  const ordered = plan.entries.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i);
+  for (const { e } of ordered) {
+    await tx.$executeRaw`
+      INSERT INTO incident_event (organization_id, incident_id, at, kind, message, data, actor, entry_key)
+      VALUES (${organizationId}::uuid, ${e.incidentId}::uuid, ${new Date(e.at)}, ${e.kind}, ${e.message}, ${json(e.data)}::jsonb, 'system', ${e.entryKey})
+      ON CONFLICT (organization_id, incident_id, at, entry_key) DO UPDATE SET message = EXCLUDED.message, data = EXCLUDED.data
+        WHERE (incident_event.message, incident_event.data) IS DISTINCT FROM (EXCLUDED.message, EXCLUDED.data)`;
+  }
+}
+
+interface Pass {
+  tx: Tx;
+  organizationId: string;
+  settings: DetectionSettings;
+  options: RunDetectionOptions;
+  now: number;
+  lookbackStart: number;
+}
+
+interface Evaluation {
+  from: number;
+  /** minutes ending by then are evaluated */
+  to: number;
+  incidents: IncidentState[];
+  touched: StoredIncident[];
+  isHistorical: boolean;
+}
+
+/** Reads the rollups around [from, to), runs detection, reconciles its result with what is stored and writes it. */
+async function evaluate(p: Pass, e: Evaluation): Promise<{ plan: ReconcilePlan; evaluatedThrough: number | null }> {
+  const { tx, organizationId: org, settings } = p;
+  const dataFrom = new Date(e.from - (Math.max(settings.windowMinutes, settings.drainQuietMinutes) + OPEN_AFTER_MINUTES) * MINUTE_MS);
+  const dataTo = new Date(floorMinute(e.to));
+  const baselineFrom = new Date(Math.floor(e.from / DAY_MS) * DAY_MS - BASELINE_DAYS * DAY_MS);
+  const baselineTo = new Date(Math.floor(e.to / DAY_MS) * DAY_MS);
+  const [metrics, signatures, regions, baseline] = [
+    await readMetrics(tx, org, dataFrom, dataTo),
+    await readSignatures(tx, org, dataFrom, dataTo),
+    await readRegions(tx, org, dataFrom, dataTo),
+    await readBaseline(tx, org, baselineFrom, baselineTo),
+  ];
+  // Retry behaviour describes the present: it belongs to live evaluations only.
+  const retry = e.isHistorical ? undefined : await readRetry(tx, org, new Date(p.now - settings.windowMinutes * MINUTE_MS), new Date(p.now));
+  const providers = [...new Set(metrics.map((m) => m.provider))].sort();
+  const queue = p.options.queueDepth ? await p.options.queueDepth(tx, { organizationId: org, providers, from: dataFrom, to: dataTo }) : undefined;
+  const resolutions = e.touched.flatMap((t) =>
+    t.state.status === 'resolved' && t.state.resolvedBy !== null && t.state.resolvedBy !== 'system' && t.state.resolvedAt !== null
+      ? [{ provider: t.state.provider, ruleKey: t.state.ruleKey, at: t.state.resolvedAt, by: t.state.resolvedBy }]
+      : [],
+  );
+  const result = detectIncidents({ settings, from: e.from, now: e.to, metrics, signatures, regions, baseline, incidents: e.incidents, queue, retry, resolutions });
+  const plan = reconcile({
+    result,
+    touched: e.touched,
+    isHistorical: e.isHistorical,
+    // Historical incidents never alert: their period is over, a page about it would be noise. Live
+    // changes older than the lookback are old news too.
+    alertFrom: e.isHistorical ? Infinity : p.lookbackStart,
+    evaluatedTo: result.evaluatedThrough ?? e.from,
+    now: p.now,
+    newId: randomUUID,
+  });
+  await applyPlan(tx, org, plan);
+  return { plan, evaluatedThrough: result.evaluatedThrough };
+}
+
+/**
+ * Re-evaluates [from, to) from scratch: the incidents the period overlaps are recomputed from their
+ * beginning (which may overlap earlier ones in turn) and, for history, to their end (so the replay
+ * reaches what the last evaluation saw): never beyond `maxTo`, nor more than MAX_REPLAY_MINUTES before
+ * `to` or after `from`.
+ */
+async function replay(p: Pass, from: number, to: number, maxTo: number, isHistorical: boolean): Promise<{ plan: ReconcilePlan; evaluatedThrough: number | null }> {
+  const margin = (p.settings.windowMinutes + OPEN_AFTER_MINUTES) * MINUTE_MS;
+  const reopenMs = p.settings.reopenWindowMinutes * MINUTE_MS;
+  /** Where the last evaluation of a stored incident ended, at the least. */
+  const endOf = (t: StoredIncident) =>
+    t.state.resolvedAt ?? (t.state.status === 'recovered' ? t.state.recoveredAt : null) ?? (t.isHistorical ? t.state.lastElevatedAt + reopenMs : maxTo);
+  const floor = floorMinute(to) - MAX_REPLAY_MINUTES * MINUTE_MS;
+  const ceiling = Math.min(maxTo, from + MAX_REPLAY_MINUTES * MINUTE_MS);
+  let start = from;
+  let end = to;
+  for (;;) {
+    const found = await listReplayIncidents(p.tx, p.organizationId, {
+      from: new Date(start),
+      to: new Date(end),
+      reopenSince: new Date(start - reopenMs),
+      reopenWindowMinutes: p.settings.reopenWindowMinutes,
+      includeHistorical: isHistorical,
+    });
+    const nextStart = Math.max(floorMinute(Math.min(start, ...found.touched.map((t) => t.state.startedAt - margin))), floor);
+    const nextEnd = Math.min(Math.max(end, ...found.touched.map((t) => floorMinute(endOf(t)) + margin)), ceiling);
+    if (nextStart >= start && nextEnd <= end) return evaluate(p, { from: start, to: end, incidents: found.prior, touched: found.touched, isHistorical });
+    start = Math.min(start, nextStart);
+    end = Math.max(end, nextEnd);
+  }
+}
+
+/**
+ * Runs incident detection for one organisation up to `now`, in ONE transaction under an advisory lock (two
+ * app processes never duplicate an incident or an alert). It takes the batches stored since the last run:
+ * minutes not yet evaluated are evaluated; late data for minutes already evaluated re-evaluates them (the
+ * incidents they overlap are recomputed, their timeline rewritten by key, nothing duplicated); data older
+ * than the lookback is evaluated as history, at most MAX_REPLAY_MINUTES per run. The alerts of what is news
+ * go to the outbox in the same transaction. Call it after each ingest batch and on a timer, so that time
+ * passing alone escalates or closes incidents.
  */
 export async function runDetection(organizationId: string, now: Date = new Date(), options: RunDetectionOptions = {}): Promise<DetectionRun> {
   return db().$transaction(
     async (tx) => {
       await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('incident-detection:' || ${organizationId}::text))::text`;
-      const settingRows = await tx.$queryRaw<Array<IncidentSettingRow & { evaluated_through: Date | null }>>`
+      const settingRows = await tx.$queryRaw<Array<IncidentSettingRow & { evaluated_through: Date | null; history_from: Date | null; history_to: Date | null }>>`
         SELECT * FROM incident_setting WHERE organization_id = ${organizationId}::uuid`;
-      const settings = toSettings(settingRows[0]);
+      const row = settingRows[0];
+      const settings = toSettings(row);
       const nowMs = now.getTime();
-      const lookbackStart = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS - LOOKBACK_MINUTES * MINUTE_MS;
-      const through = settingRows[0]?.evaluated_through?.getTime() ?? null;
-      const from = Math.max(lookbackStart, through === null ? lookbackStart : through + MINUTE_MS);
-      const run: DetectionRun = { evaluatedThrough: through === null ? null : new Date(through).toISOString(), opened: [], changed: [], actions: [] };
-      if (from + MINUTE_MS > nowMs) return run;
+      const lookbackStart = floorMinute(nowMs) - LOOKBACK_MINUTES * MINUTE_MS;
+      const through = row?.evaluated_through?.getTime() ?? null;
+      const liveFrom = through === null ? lookbackStart : Math.max(lookbackStart, through + MINUTE_MS);
+      const liveStart = await readLiveStart(tx, organizationId, new Date(lookbackStart));
+      // Data from the oldest open live incident on is live; older data is history.
+      const horizon = liveStart === null ? lookbackStart : Math.min(lookbackStart, floorMinute(liveStart));
 
-      const dataFrom = new Date(from - (Math.max(settings.windowMinutes, settings.drainQuietMinutes) + OPEN_AFTER_MINUTES) * MINUTE_MS);
-      const to = new Date(Math.floor(nowMs / MINUTE_MS) * MINUTE_MS);
-      const baselineFrom = new Date(Math.floor(from / DAY_MS) * DAY_MS - BASELINE_DAYS * DAY_MS);
-      const baselineTo = new Date(Math.floor(nowMs / DAY_MS) * DAY_MS);
-      const [metrics, signatures, regions, baseline, incidents, retry] = [
-        await readMetrics(tx, organizationId, dataFrom, to),
-        await readSignatures(tx, organizationId, dataFrom, to),
-        await readRegions(tx, organizationId, dataFrom, to),
-        await readBaseline(tx, organizationId, baselineFrom, baselineTo),
-        await listIncidentStates(tx, organizationId, new Date(from - settings.reopenWindowMinutes * MINUTE_MS)),
-        await readRetry(tx, organizationId, new Date(nowMs - settings.windowMinutes * MINUTE_MS), now),
-      ];
-      const providers = [...new Set(metrics.map((m) => m.provider))].sort();
-      const queue = options.queueDepth ? await options.queueDepth(tx, { organizationId, providers, from: dataFrom, to }) : undefined;
-
-      const result = detectIncidents({ settings, from, now: nowMs, metrics, signatures, regions, baseline, incidents, queue, retry });
-      const ids = new Map<string, string>();
-      for (const inc of result.changed) {
-        const id = inc.id ?? randomUUID();
-        ids.set(inc.key, id);
-        const values = Prisma.sql`${inc.status}::incident_status, ${inc.scope}::incident_scope, ${inc.escalation}::escalation_level, ${inc.provider}, ${inc.ruleKey},
-          ${inc.kbRule}, ${inc.signature}, ${inc.category}::reply_category, ${inc.sampleReply}, ${inc.affectedIps}::text[], ${inc.affectedDomains}::text[], ${inc.regions}::text[],
-          ${json(inc.evidence)}::jsonb, ${json(inc.warnings)}::jsonb, ${inc.baselineRate}, ${inc.peakDeferralRate}, ${date(inc.peakAt)}, ${inc.peakQueueDepth}::int, ${date(inc.peakQueueAt)},
-          ${date(inc.peakReportedAt)}, ${date(inc.deliveryResumedAt)}, ${date(inc.startedAt)}, ${date(inc.openedAt)}, ${date(inc.lastElevatedAt)}, ${date(inc.mitigatingAt)},
-          ${date(inc.recoveredAt)}, ${date(inc.resolvedAt)}, ${inc.resolvedBy}, ${inc.reopenCount}::int`;
-        if (inc.id === null) {
-          run.opened.push(id);
-          await tx.$executeRaw`
-            INSERT INTO incident (id, organization_id, status, scope, escalation, provider, rule_key, kb_rule, signature, category, sample_reply, affected_ips,
-              affected_domains, regions, evidence, warnings, baseline_rate, peak_deferral_rate, peak_at, peak_queue_depth, peak_queue_at, peak_reported_at,
-              delivery_resumed_at, started_at, opened_at, last_elevated_at, mitigating_at, recovered_at, resolved_at, resolved_by, reopen_count, updated_at, updated_by)
-            VALUES (${id}::uuid, ${organizationId}::uuid, ${values}, now(), 'system')`;
-        } else {
-          await tx.$executeRaw`
-            UPDATE incident SET (status, scope, escalation, provider, rule_key, kb_rule, signature, category, sample_reply, affected_ips, affected_domains, regions,
-              evidence, warnings, baseline_rate, peak_deferral_rate, peak_at, peak_queue_depth, peak_queue_at, peak_reported_at, delivery_resumed_at, started_at,
-              opened_at, last_elevated_at, mitigating_at, recovered_at, resolved_at, resolved_by, reopen_count) = (${values}),
-              updated_at = now(), updated_by = 'system'
-            WHERE organization_id = ${organizationId}::uuid AND id = ${id}::uuid`;
+      let rewindTo: number | null = null;
+      let history = row?.history_from && row.history_to ? { from: row.history_from.getTime(), to: row.history_to.getTime() } : null;
+      for (const span of await claimBatchSpans(tx, organizationId)) {
+        const first = floorMinute(span.first);
+        const last = floorMinute(span.last);
+        const liveFirst = Math.max(first, horizon);
+        if (last >= horizon && liveFirst < liveFrom) rewindTo = Math.min(rewindTo ?? liveFirst, liveFirst);
+        if (first < horizon) {
+          const to = Math.min(last, horizon - MINUTE_MS);
+          history = history ? { from: Math.min(history.from, first), to: Math.max(history.to, to) } : { from: first, to };
         }
-        run.changed.push(id);
       }
-      const ordered = result.timeline.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i);
-      for (const { e } of ordered) {
-        await tx.$executeRaw`
-          INSERT INTO incident_event (organization_id, incident_id, at, kind, message, data, actor)
-          VALUES (${organizationId}::uuid, ${ids.get(e.incidentKey)}::uuid, ${new Date(e.at)}, ${e.kind}, ${e.message}, ${json(e.data)}::jsonb, 'system')`;
+
+      const pass: Pass = { tx, organizationId, settings, options, now: nowMs, lookbackStart };
+      const plans: ReconcilePlan[] = [];
+      // History first: it ends before the live period, which may then recompute what it shares with it.
+      if (history) {
+        const to = Math.min(history.to + (settings.windowMinutes + 1) * MINUTE_MS, horizon, history.from + MAX_REPLAY_MINUTES * MINUTE_MS);
+        if (to > history.from) {
+          plans.push((await replay(pass, history.from, to, horizon, true)).plan);
+          history = to > history.to ? null : { from: to, to: history.to };
+        } else {
+          history = null;
+        }
       }
-      const evaluated = result.evaluatedThrough === null ? null : new Date(result.evaluatedThrough);
+      let evaluatedThrough = through;
+      if (rewindTo !== null || liveFrom + MINUTE_MS <= nowMs) {
+        const live =
+          rewindTo !== null
+            ? await replay(pass, rewindTo, nowMs, nowMs, false)
+            : await evaluate(pass, {
+                from: liveFrom,
+                to: nowMs,
+                incidents: await listIncidentStates(tx, organizationId, new Date(liveFrom - settings.reopenWindowMinutes * MINUTE_MS)),
+                touched: [],
+                isHistorical: false,
+              });
+        plans.push(live.plan);
+        evaluatedThrough = live.evaluatedThrough ?? through;
+      }
       await tx.$executeRaw`
-        INSERT INTO incident_setting (organization_id, evaluated_through) VALUES (${organizationId}::uuid, ${evaluated})
-        ON CONFLICT (organization_id) DO UPDATE SET evaluated_through = EXCLUDED.evaluated_through`;
-      for (const id of run.changed) {
-        const change = run.opened.includes(id) ? 'opened' : 'updated';
+        INSERT INTO incident_setting (organization_id, evaluated_through, history_from, history_to)
+        VALUES (${organizationId}::uuid, ${date(evaluatedThrough)}, ${date(history?.from ?? null)}, ${date(history?.to ?? null)})
+        ON CONFLICT (organization_id) DO UPDATE
+          SET evaluated_through = EXCLUDED.evaluated_through, history_from = EXCLUDED.history_from, history_to = EXCLUDED.history_to`;
+
+      const alerts: ActionRef[] = plans.flatMap((p) => p.alerts);
+      // After the timeline writes (enqueueAlerts reads the escalation level from them): the alerts commit with the change or not at all.
+      const alertsQueued = await enqueueAlerts(tx, organizationId, alerts.map((a) => ({ kind: a.kind, incidentId: a.incidentId, at: new Date(a.at).toISOString() })));
+      const writes = plans.flatMap((p) => p.incidents);
+      const opened = [...new Set(writes.filter((w) => w.isNew).map((w) => w.state.id))];
+      const changed = [...new Set(writes.map((w) => w.state.id))];
+      for (const id of changed) {
+        const change = opened.includes(id) ? 'opened' : 'updated';
         await tx.$queryRaw`SELECT pg_notify(${LIVE_CHANNEL}, ${encodeLiveMessage({ type: 'incident', org: organizationId, incidentId: id, change })})::text`;
       }
-      run.evaluatedThrough = evaluated?.toISOString() ?? run.evaluatedThrough;
-      run.actions = result.actions.map((a) => ({ kind: a.kind, incidentId: ids.get(a.incidentKey) ?? a.incidentKey, at: new Date(a.at).toISOString() }));
-      return run;
+      return {
+        evaluatedThrough: evaluatedThrough === null ? null : new Date(evaluatedThrough).toISOString(),
+        opened,
+        changed,
+        actions: plans.flatMap((p) => p.actions).map((a) => ({ kind: a.kind, incidentId: a.incidentId, at: new Date(a.at).toISOString() })),
+        alertsQueued,
+        hasHistoryPending: history !== null,
+      };
     },
     { timeout: 120_000, maxWait: 30_000 },
   );

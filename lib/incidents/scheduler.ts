@@ -12,7 +12,9 @@ const pending = (globalForScheduler.ddDetectionTimers ??= new Map());
 
 async function runSafely(organizationId: string): Promise<void> {
   try {
-    await runDetection(organizationId, new Date(), { queueDepth: queueDepthFromState });
+    const run = await runDetection(organizationId, new Date(), { queueDepth: queueDepthFromState });
+    // Back-dated data is evaluated a week per run: the rest follows right after, not a timer tick later.
+    if (run.hasHistoryPending) scheduleDetection(organizationId);
   } catch (error) {
     // The timer runs again within a minute; rollups are the durable input, nothing is lost.
     console.error(`[incidents] detection failed for ${organizationId}: ${error instanceof Error ? error.message : String(error)}`);

@@ -26,6 +26,10 @@ export const automaticKinds = [
   'queue_drained',
   'reopened',
   'warning',
+  /** the incident was found in data that arrived after its period was over (an uploaded old log) */
+  'historical',
+  /** late data re-evaluated: the failures no longer make an incident */
+  'withdrawn',
 ] as const;
 export const manualKinds = ['note', 'acknowledged', 'assigned', 'resolved'] as const;
 export type TimelineKind = (typeof automaticKinds)[number] | (typeof manualKinds)[number];
@@ -187,6 +191,16 @@ export interface DetectionAction {
   kind: DetectionActionKind;
   incidentKey: string;
   at: number;
+  /** index of the timeline entry recorded with it */
+  entry: number;
+}
+
+/** A resolution by a person, replayed when detection re-evaluates the period it falls in. */
+export interface ManualResolution {
+  provider: string;
+  ruleKey: string;
+  at: number;
+  by: string;
 }
 
 export interface DetectionInput {
@@ -202,6 +216,8 @@ export interface DetectionInput {
   incidents: IncidentState[];
   queue?: Record<string, QueueInput>;
   retry?: Record<string, RetryInput>;
+  /** applied at their minute to the open incident of the same provider and rule */
+  resolutions?: ManualResolution[];
 }
 
 export interface DetectionResult {

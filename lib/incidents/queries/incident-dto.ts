@@ -46,6 +46,8 @@ export interface IncidentDto {
   resolvedBy: string | null;
   resolveReason: string | null;
   reopenCount: number;
+  /** found in data that arrived after its period was over (an uploaded old log); never alerted */
+  isHistorical: boolean;
   updatedAt: string;
   updatedBy: string;
   timeline: TimelineEntryDto[];
@@ -81,13 +83,14 @@ export interface IncidentRow {
   resolved_by: string | null;
   resolve_reason: string | null;
   reopen_count: number;
+  is_historical: boolean;
   updated_at: Date;
   updated_by: string;
 }
 
 export const incidentColumns = Prisma.sql`id::text, status::text, scope::text, escalation::text, provider, affected_ips, affected_domains, regions, signature, kb_rule,
   category::text, sample_reply, started_at, opened_at, mitigating_at, recovered_at, resolved_at, baseline_rate, peak_deferral_rate, peak_at, peak_queue_depth,
-  evidence, warnings, acknowledged_at, acknowledged_by, assignee, resolved_by, resolve_reason, reopen_count, updated_at, updated_by`;
+  evidence, warnings, acknowledged_at, acknowledged_by, assignee, resolved_by, resolve_reason, reopen_count, is_historical, updated_at, updated_by`;
 
 export interface EventRow {
   id: bigint;
@@ -135,6 +138,7 @@ export function toIncidentDto(r: IncidentRow, events: EventRow[]): IncidentDto {
     resolvedBy: r.resolved_by,
     resolveReason: r.resolve_reason,
     reopenCount: r.reopen_count,
+    isHistorical: r.is_historical,
     updatedAt: r.updated_at.toISOString(),
     updatedBy: r.updated_by,
     timeline: events.map((e) => ({ id: e.id.toString(), at: e.at.toISOString(), kind: e.kind, message: e.message, data: e.data, actor: e.actor, recordedAt: e.created_at.toISOString() })),

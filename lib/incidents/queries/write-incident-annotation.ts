@@ -1,3 +1,4 @@
+import { enqueueAlerts } from '@/lib/alerts/enqueue-alerts';
 import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { ApiError } from '@/lib/http/errors';
@@ -45,6 +46,8 @@ export async function writeIncidentAnnotation(organizationId: string, id: string
     await tx.$executeRaw`
       INSERT INTO incident_event (organization_id, incident_id, at, kind, message, data, actor, created_at)
       VALUES (${organizationId}::uuid, ${id}::uuid, ${entry.at}, ${entry.kind}, ${entry.message}, ${JSON.stringify(entry.data)}::jsonb, ${actor}, ${now})`;
+    // A resolution by hand alerts like one by detection, in the same transaction.
+    if (input.action === 'resolve') await enqueueAlerts(tx, organizationId, [{ kind: 'close', incidentId: id, at: now.toISOString() }]);
   });
   return getIncidentOrThrow(organizationId, id);
 }
