@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import type { FormState } from '@/app/actions/form-state';
 import { canAnnotateIncident } from '@/lib/auth/permissions';
+import { writeAuditEntry } from '@/lib/audit/write-audit-entry';
 import { requirePageContext } from '@/lib/auth/session';
 import { ApiError } from '@/lib/http/errors';
 import { writeIncidentAnnotation, type IncidentAnnotation } from '@/lib/incidents/queries/write-incident-annotation';
@@ -25,6 +26,7 @@ async function annotate(incidentId: string, input: IncidentAnnotation, done: str
   if (!canAnnotateIncident(org.role)) return { error: `Your role (${org.role}) can read incidents but not change them.` };
   try {
     await writeIncidentAnnotation(org.organizationId, incidentId, user.email, input);
+    if (input.action === 'resolve') await writeAuditEntry(org.organizationId, { kind: 'user', id: user.id, email: user.email }, 'incident.resolved', incidentId, { reason: input.reason });
   } catch (error) {
     if (error instanceof ApiError && (error.code === 'not_found' || error.code === 'conflict')) return { error: error.message };
     throw error;

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { Suspense } from 'react';
+import { PackagePreview } from '@/components/escalation/package-preview';
 import { AcknowledgeForm, AssignForm, NoteForm, ResolveForm } from '@/components/incidents/incident-annotate';
 import { IncidentBreakdown, IncidentBreakdownSkeleton } from '@/components/incidents/incident-breakdown';
 import { IncidentChart, IncidentChartSkeleton } from '@/components/incidents/incident-chart';
@@ -69,6 +70,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
             query={{ provider, kbRule: incident.kbRule, signature: incident.signature, ips: incident.affectedIps, regions: incident.regions, from: window.from, to: window.to }}
           />
         </Suspense>
+        <PackagePreview organizationId={org.organizationId} incidentId={incident.id} />
         <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
           <IncidentTimeline timeline={incident.timeline} />
           {canAnnotate ? (
