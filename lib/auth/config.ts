@@ -9,6 +9,14 @@ class WrongCredentials extends CredentialsSignin {
   override code = 'wrong_credentials';
 }
 
+/** Too many failed sign-ins for the e-mail or from the address; `retryAfterSeconds` until the window ends. */
+export class SignInRateLimited extends CredentialsSignin {
+  override code = 'rate_limited';
+  constructor(readonly retryAfterSeconds: number) {
+    super();
+  }
+}
+
 /**
  * Auth.js (next-auth v5) with e-mail + password. Credentials sign-in requires JWT sessions; the user
  * is re-read from the database wherever data is read, so a deleted user or a revoked membership takes
@@ -22,12 +30,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth((): NextAuthConfig =
   providers: [
     Credentials({
       credentials: { email: { label: 'E-mail', type: 'email' }, password: { label: 'Password', type: 'password' } },
-      async authorize(credentials) {
+      // Every credentials sign-in passes here, from the form's server action and from a direct POST to
+      // /api/auth/callback/credentials alike, so the limits are enforced here.
+      async authorize(credentials, request) {
         // Imported here so the proxy (which only decodes the session) does not load the database.
-        const { checkCredentials } = await import('./sign-in');
-        const user = await checkCredentials(String(credentials.email ?? ''), String(credentials.password ?? ''));
-        if (!user) throw new WrongCredentials();
-        return user;
+        const [{ attemptSignIn }, { clientIp }] = await Promise.all([import('@/lib/security/sign-in-attempt'), import('@/lib/security/client-ip')]);
+        const attempt = await attemptSignIn(String(credentials.email ?? ''), String(credentials.password ?? ''), clientIp(request.headers));
+        if (attempt.outcome === 'rate-limited') throw new SignInRateLimited(attempt.retryAfterSeconds);
+        if (attempt.outcome === 'wrong-credentials') throw new WrongCredentials();
+        return attempt.user;
       },
     }),
   ],
@@ -44,7 +55,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth((): NextAuthConfig =
   // Failed sign-ins are expected events, not errors: log one line, never a stack trace.
   logger: {
     error(error) {
-      if (error.name === 'CredentialsSignin' || error.name === 'WrongCredentials') return;
+      if (error.name === 'CredentialsSignin' || error.name === 'WrongCredentials' || error.name === 'SignInRateLimited') return;
       console.error(`[auth] ${error.name}: ${error.message}`);
     },
     warn() {},

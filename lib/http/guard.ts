@@ -1,8 +1,10 @@
-import { cookies } from 'next/headers';
 import { currentUser, ORG_COOKIE, pickMembership } from '@/lib/auth/session';
-import { authenticateToken } from '@/lib/auth/tokens';
+import { authenticateToken, type TokenPrincipal } from '@/lib/auth/tokens';
 import { roleAllows, tokenAllows, type Action } from '@/lib/auth/permissions';
 import type { RoleName, TokenScopeName } from '@/lib/auth/schemas';
+import { clientIp } from '@/lib/security/client-ip';
+import { minutesText, TOKEN_FAILURES_PER_IP } from '@/lib/security/limits';
+import { checkRateLimit, recordRateLimitHit } from '@/lib/security/rate-limit';
 import { ApiError, errorResponse } from './errors';
 
 export type Principal =
@@ -28,14 +30,48 @@ export interface GuardOptions {
   queryToken?: boolean;
 }
 
+/**
+ * One cookie of the request, read from its header so the guard works outside Next's request scope too. Not
+ * percent-decoded: the organisation cookie holds a slug, and a malformed escape must not throw.
+ */
+function requestCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.get('cookie') ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function tooManyTokenFailures(retryAfterSeconds: number): ApiError {
+  return new ApiError('rate_limited', `Too many failed token attempts from this address. Try again in ${minutesText(retryAfterSeconds)}.`, undefined, {
+    'Retry-After': String(retryAfterSeconds),
+  });
+}
+
+/**
+ * Authenticates a bearer token unless its client address has used up its failure budget; a malformed, unknown or
+ * revoked token counts one failure. A blocked address is refused before the lookup, so guesses stop being checked.
+ */
+async function authenticateBearer(req: Request, header: string): Promise<TokenPrincipal> {
+  const ip = clientIp(req.headers);
+  const state = await checkRateLimit(TOKEN_FAILURES_PER_IP, ip);
+  if (state.isBlocked) throw tooManyTokenFailures(state.retryAfterSeconds);
+  try {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match?.[1]) throw new ApiError('unauthorized', 'Malformed Authorization header: expected "Bearer <token>".');
+    return await authenticateToken(match[1]);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'unauthorized') await recordRateLimitHit(TOKEN_FAILURES_PER_IP, ip);
+    throw error;
+  }
+}
+
 async function resolve(req: Request, action: Action, options: GuardOptions): Promise<{ org: { id: string; slug: string }; principal: Principal }> {
   const queryToken = options.queryToken ? new URL(req.url).searchParams.get('token') : null;
   const header = req.headers.get('authorization') ?? (queryToken ? `Bearer ${queryToken}` : null);
   const asked = requestedOrg(req);
   if (header) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) throw new ApiError('unauthorized', 'Malformed Authorization header: expected "Bearer <token>".');
-    const token = await authenticateToken(match[1]);
+    const token = await authenticateBearer(req, header);
     if (asked && asked.toLowerCase() !== token.organizationSlug) {
       throw new ApiError('forbidden', `This token belongs to another organisation and cannot act on "${asked}".`);
     }
@@ -46,7 +82,7 @@ async function resolve(req: Request, action: Action, options: GuardOptions): Pro
   }
   const user = await currentUser();
   if (!user) throw new ApiError('unauthorized', 'Sign in or send "Authorization: Bearer <token>".');
-  const membership = pickMembership(user, asked ?? (await cookies()).get(ORG_COOKIE)?.value) ?? (asked ? undefined : user.memberships[0]);
+  const membership = pickMembership(user, asked ?? requestCookie(req, ORG_COOKIE)) ?? (asked ? undefined : user.memberships[0]);
   if (!membership) throw new ApiError('forbidden', asked ? `You are not a member of "${asked}".` : 'You are not a member of any organisation.');
   if (!roleAllows(membership.role, action)) {
     throw new ApiError('forbidden', `Your role (${membership.role}) does not allow this in "${membership.slug}".`);

@@ -13,6 +13,7 @@ const notices = {
   expired: 'Your session has expired. Sign in again.',
   'signed-out': 'You have signed out.',
   'no-organisation': 'Your account is not a member of any organisation yet. Ask an administrator to add you, or sign in with another account.',
+  'rate-limited': 'Too many sign-in attempts. Wait a few minutes, then try again.',
 } as const;
 
 // Auth.js session cookie names (the __Secure- prefix over https, a .N suffix when chunked).
@@ -31,7 +32,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   // A signed-in user without any organisation stays here: the dashboard would send them back.
   if (user && user.memberships.length > 0) redirect(next ?? '/');
 
-  const reason = typeof params.reason === 'string' && params.reason in notices ? (params.reason as keyof typeof notices) : undefined;
+  // Auth.js's own endpoint redirects a refused sign-in here with ?error=CredentialsSignin&code=rate_limited.
+  const requested = params.code === 'rate_limited' ? 'rate-limited' : params.reason;
+  const reason = typeof requested === 'string' && requested in notices ? (requested as keyof typeof notices) : undefined;
   const hasSessionCookie = (await cookies()).getAll().some((c) => SESSION_COOKIE.test(c.name));
   const notice = reason ? notices[reason] : !user && hasSessionCookie ? notices.expired : undefined;
 

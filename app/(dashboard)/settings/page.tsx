@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { TokenPanel } from '@/components/settings/token-panel';
 import { Badge } from '@/components/ui/badge';
+import { ButtonLink } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { canManageTokens } from '@/lib/auth/permissions';
@@ -45,6 +46,18 @@ export default async function SettingsPage() {
         <Card id="api-tokens" title="API tokens" description="Bearer tokens for log shippers (ingest) and scripts or dashboards (read). Each token belongs to this organisation only." flush>
           <TokenPanel tokens={tokens} canManage={canManageTokens(org.role)} />
         </Card>
+        {canManageTokens(org.role) ? (
+          <Card id="administration" title="Administration" description="Outbound incident alerts and the record of security-relevant actions.">
+            <div className="flex flex-wrap gap-3">
+              <ButtonLink href="/settings/alerts" variant="secondary">
+                Alert webhooks
+              </ButtonLink>
+              <ButtonLink href="/settings/audit" variant="secondary">
+                Audit log
+              </ButtonLink>
+            </div>
+          </Card>
+        ) : null}
       </div>
     </>
   );
