@@ -21,6 +21,8 @@ const envSchema = z.object({
   DNS_SERVERS: z.string().default(''),
   /** Seconds a message whose fate is unknown stays counted in the queue (the usual MTA maximal queue lifetime). */
   QUEUE_MAX_LIFETIME_SECONDS: z.coerce.number().int().positive().default(5 * 24 * 3600),
+  /** Days raw events are kept; rollups, queue state and events of unresolved incidents are kept longer. */
+  RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().optional(),
   MAILGUN_WEBHOOK_SIGNING_KEY: z.string().optional(),
   SES_VERIFY_SNS_SIGNATURE: z.enum(['true', 'false']).default('false'),

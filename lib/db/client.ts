@@ -12,6 +12,8 @@ export function pool(): pg.Pool {
     const created = new pg.Pool({ connectionString: databaseUrl(), max: 10, connectionTimeoutMillis: 5_000 });
     // An idle connection dropped by a database restart must not crash the process: the pool replaces it.
     created.on('error', (error) => console.error(`[db] idle connection lost: ${error.message}`));
+    // A connection lost while checked out fails the query in flight (answered 503); it must not also crash the process.
+    created.on('connect', (client) => client.on('error', (error) => console.error(`[db] connection lost: ${error.message}`)));
     globalForDb.ddPool = created;
   }
   return globalForDb.ddPool;

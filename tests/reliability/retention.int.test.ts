@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { count, dayAgo, derivedSnapshot, ingestBody, postfixChunks } from './support';
+
+let database: TestDatabase;
+let orgId: string;
+let otherOrgId: string;
+
+beforeAll(async () => {
+  database = await useFreshAppDatabase();
+  const { createOrganization } = await import('@/lib/auth/accounts');
+  orgId = (await createOrganization({ slug: 'acme' })).id;
+  otherOrgId = (await createOrganization({ slug: 'other' })).id;
+});
+
+afterAll(async () => {
+  const { db, pool } = await import('@/lib/db/client');
+  await db().$disconnect();
+  await pool().end();
+  await database.drop();
+});
+
+const DAY_MS = 24 * 3600 * 1000;
+const eventsBefore = (t: Date) => count(`SELECT count(*) AS n FROM delivery_event WHERE organization_id = $1 AND occurred_at < '${t.toISOString()}'`, orgId);
+
+async function openIncident(startedAt: Date): Promise<string> {
+  const { pool } = await import('@/lib/db/client');
+  const { rows } = await pool().query<{ id: string }>(
+    `INSERT INTO incident (id, organization_id, status, scope, escalation, provider, rule_key, signature, category, baseline_rate, peak_deferral_rate,
+                           peak_at, started_at, opened_at, last_elevated_at, updated_by)
+     VALUES (gen_random_uuid(), $1, 'open', 'receiver', 'escalate', 'microsoft-365', 'microsoft.server-busy', 'sig', 'throttling', 0.01, 0.7, $2, $2, $2, $2, 'test')
+     RETURNING id::text`,
+    [orgId, startedAt],
+  );
+  return rows[0]?.id ?? '';
+}
+
+test('old raw events go in batches, rollups and queue state stay identical, events of an unresolved incident stay until it is resolved', async () => {
+  const now = new Date();
+  // Three days of traffic: 200, 120 and 10 days old; one more organisation with old traffic of its own.
+  for (const daysAgo of [200, 120, 10]) for (const c of postfixChunks(dayAgo(daysAgo, now.getTime()), 600, 600, daysAgo)) await ingestBody(orgId, c.data);
+  for (const c of postfixChunks(dayAgo(200, now.getTime()), 300, 300, 7)) await ingestBody(otherOrgId, c.data);
+  const { pool } = await import('@/lib/db/client');
+  // Batch records are dated by ingestion; age half of them as if the 200-day-old day had been sent back then.
+  await pool().query(`UPDATE ingest_batch SET created_at = now() - interval '200 days' WHERE organization_id = $1 AND id IN (SELECT id FROM ingest_batch WHERE organization_id = $1 ORDER BY created_at LIMIT 1)`, [orgId]);
+
+  const cutoff = new Date(now.getTime() - 90 * DAY_MS);
+  const incidentStart = new Date(now.getTime() - 150 * DAY_MS);
+  const incidentId = await openIncident(incidentStart);
+  const total = await count('SELECT count(*) AS n FROM delivery_event WHERE organization_id = $1', orgId);
+  const oldest = await eventsBefore(incidentStart);
+  const protectedOld = (await eventsBefore(cutoff)) - oldest;
+  expect(oldest).toBeGreaterThan(100);
+  expect(protectedOld).toBeGreaterThan(100);
+  const derived = await derivedSnapshot(orgId);
+  expect(derived.metric_minute?.length).toBeGreaterThan(0);
+  const otherBefore = await count('SELECT count(*) AS n FROM delivery_event WHERE organization_id = $1', otherOrgId);
+
+  const { runRetention } = await import('@/lib/retention/run-retention');
+  const first = await runRetention(orgId, { olderThanDays: 90, batchSize: 50, pauseMs: 1, now });
+  expect(first.deletedEvents).toBe(oldest);
+  expect(first.organizations[0]?.deletedBefore).toBe(incidentStart.toISOString());
+  // Batches of 50: as many statements as it takes, plus the last short one, plus one for the batch records.
+  expect(first.organizations[0]?.statements).toBe(Math.floor(oldest / 50) + 1 + 1);
+  expect(await eventsBefore(incidentStart)).toBe(0);
+  expect(await eventsBefore(cutoff)).toBe(protectedOld);
+  expect(await count('SELECT count(*) AS n FROM delivery_event WHERE organization_id = $1', orgId)).toBe(total - oldest);
+  expect(await derivedSnapshot(orgId)).toEqual(derived);
+  expect(await count('SELECT count(*) AS n FROM delivery_event WHERE organization_id = $1', otherOrgId)).toBe(otherBefore);
+  expect(first.deletedBatches).toBe(1);
+
+  // Once the incident is resolved its window may go too; running again without one deletes nothing more.
+  await pool().query(`UPDATE incident SET status = 'resolved', resolved_at = now() WHERE organization_id = $1 AND id = $2`, [orgId, incidentId]);
+  const second = await runRetention(orgId, { olderThanDays: 90, batchSize: 1000, pauseMs: 1, now });
+  expect(second.deletedEvents).toBe(protectedOld);
+  expect(await eventsBefore(cutoff)).toBe(0);
+  expect(await derivedSnapshot(orgId)).toEqual(derived);
+  expect((await runRetention(orgId, { olderThanDays: 90, batchSize: 1000, pauseMs: 1, now })).deletedEvents).toBe(0);
+
+  // Without an organisation, every organisation is swept.
+  const all = await runRetention(undefined, { olderThanDays: 90, batchSize: 1000, pauseMs: 1, now });
+  expect(all.organizations.map((o) => o.organizationId).sort()).toEqual([orgId, otherOrgId].sort());
+  expect(await count('SELECT count(*) AS n FROM delivery_event WHERE organization_id = $1', otherOrgId)).toBe(0);
+});
+
+test('the age and batch size are checked', async () => {
+  const { runRetention } = await import('@/lib/retention/run-retention');
+  await expect(runRetention(orgId, { olderThanDays: 0 })).rejects.toThrow(/olderThanDays/);
+  await expect(runRetention(orgId, { olderThanDays: 90, batchSize: 0 })).rejects.toThrow(/batchSize/);
+});
