@@ -63,29 +63,31 @@ export function StackedBarChart({ data, series, label = 'Bar chart', unit = 'cou
           <Bar key={s.key} dataKey={s.key} name={s.label} stackId="stack" fill={colorOf(s, i)} isAnimationActive={false} />
         ))}
       </BarChart>
-      <table className="sr-only">
-        <caption>{label}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{xLabel}</th>
-            {series.map((s) => (
-              <th key={s.key} scope="col">
-                {s.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {data.map((row) => (
-            <tr key={row.x}>
-              <th scope="row">{xText(row.x)}</th>
+      <div className="sr-only">
+        <table>
+          <caption>{label}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{xLabel}</th>
               {series.map((s) => (
-                <td key={s.key}>{formatValue(numericOrNull(row[s.key]), unit, place)}</td>
+                <th key={s.key} scope="col">
+                  {s.label}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {data.map((row) => (
+              <tr key={row.x}>
+                <th scope="row">{xText(row.x)}</th>
+                {series.map((s) => (
+                  <td key={s.key}>{formatValue(numericOrNull(row[s.key]), unit, place)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

@@ -56,8 +56,8 @@ export async function BreakdownTable({ organizationId, by, range, params, pathna
             <tr>
               {header(keyLabel, 'key')}
               {header('Attempts', 'attempts', 'text-right')}
-              {header('Deferred', 'deferred', 'text-right')}
-              {header('Bounced', 'bounced', 'hidden text-right sm:table-cell')}
+              {header('Deferred', 'deferred', 'hidden text-right sm:table-cell')}
+              {header('Bounced', 'bounced', 'hidden text-right md:table-cell')}
               {header('Rate', 'deferralRate', 'text-right')}
               <th scope="col" className="hidden h-9 px-4 text-xs font-medium text-fg-muted md:table-cell">
                 Trend
@@ -83,8 +83,8 @@ export async function BreakdownTable({ organizationId, by, range, params, pathna
                   <TableCell className="text-right tabular-nums" data-testid="row-attempts">
                     {formatCount(r.attempts)}
                   </TableCell>
-                  <TableCell className="text-right tabular-nums">{formatCount(r.deferred)}</TableCell>
-                  <TableCell className="hidden text-right tabular-nums sm:table-cell">{formatCount(r.bounced)}</TableCell>
+                  <TableCell className="hidden text-right tabular-nums sm:table-cell">{formatCount(r.deferred)}</TableCell>
+                  <TableCell className="hidden text-right tabular-nums md:table-cell">{formatCount(r.bounced)}</TableCell>
                   <TableCell className="text-right">
                     <RateValue rate={r.deferralRate} isToned />
                   </TableCell>

@@ -10,12 +10,12 @@ import { SubmitButton } from '@/components/ui/submit-button';
 export function DemoButton() {
   const [state, formAction] = useActionState<FormState>(loadDemoAction, {});
   return (
-    <form action={formAction} className="flex flex-col items-center gap-2">
+    <form action={formAction} className="flex flex-col items-center">
       <SubmitButton pendingLabel="Loading demo data…">Load demo data</SubmitButton>
-      <p aria-live="polite" className="text-xs text-fg-muted empty:hidden">
+      <p aria-live="polite" className="mt-2 text-xs text-fg-muted empty:hidden">
         {state.message}
       </p>
-      <FormError message={state.error} />
+      <FormError message={state.error} className="mt-2" />
     </form>
   );
 }

@@ -12,6 +12,7 @@ import { env } from '@/lib/env';
 import { listIncidents } from '@/lib/incidents/queries/list-incidents';
 import { getDeferralSeries } from '@/lib/metrics/queries/get-deferral-series';
 import { getProviderSummaries, WINDOW_MINUTES, type ProviderSummaryDto } from '@/lib/metrics/queries/get-provider-summaries';
+import { RATE_EXCLUDES } from '@/lib/metrics/rates';
 import { getQueueSeries, type QueuePoint } from '@/lib/queue/queries/get-queue-series';
 import { ApiLink, isoRange, RateValue } from './bits';
 import { changeTone, formatCount, formatPercent, formatPoints } from './format';
@@ -133,6 +134,7 @@ function ProviderCard({ summary: p, queue, href }: { summary: ProviderSummaryDto
           <p className="text-xs text-fg-muted">
             <span data-testid="card-deferred">{formatCount(p.deferred)}</span> of <span data-testid="card-attempts">{formatCount(p.attempts)}</span> attempt{p.attempts === 1 ? '' : 's'} deferred, last{' '}
             {WINDOW_MINUTES} min
+            {p.deferredPerRecipient > 0 ? <span title={`Not in the rate: ${RATE_EXCLUDES}`}> ({formatCount(p.deferredPerRecipient)} per-recipient, not counted)</span> : null}
           </p>
         </div>
         <Sparkline values={p.sparkline.map((s) => s.deferralRate)} label={`${label} deferral rate, last 6 hours`} unit="%" tone="warning" width={112} height={36} />

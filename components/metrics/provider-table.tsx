@@ -42,8 +42,8 @@ export async function ProviderTable({ organizationId, range, params }: { organiz
             <tr>
               {header('Provider', 'provider')}
               {header('Attempts', 'attempts', 'text-right')}
-              {header('Deferred', 'deferred', 'text-right')}
-              {header('Bounced', 'bounced', 'hidden text-right sm:table-cell')}
+              {header('Deferred', 'deferred', 'hidden text-right sm:table-cell')}
+              {header('Bounced', 'bounced', 'hidden text-right md:table-cell')}
               {header('Rate', 'deferralRate', 'text-right')}
               <th scope="col" className="hidden h-9 px-4 text-xs font-medium text-fg-muted md:table-cell">
                 Trend
@@ -59,8 +59,8 @@ export async function ProviderTable({ organizationId, range, params }: { organiz
                   </Link>
                 </TableCell>
                 <TableCell className="text-right tabular-nums">{formatCount(s.totals.attempts)}</TableCell>
-                <TableCell className="text-right tabular-nums">{formatCount(s.totals.deferred)}</TableCell>
-                <TableCell className="hidden text-right tabular-nums sm:table-cell">{formatCount(s.totals.bounced)}</TableCell>
+                <TableCell className="hidden text-right tabular-nums sm:table-cell">{formatCount(s.totals.deferred)}</TableCell>
+                <TableCell className="hidden text-right tabular-nums md:table-cell">{formatCount(s.totals.bounced)}</TableCell>
                 <TableCell className="text-right">
                   <RateValue rate={s.totals.deferralRate} isToned />
                 </TableCell>

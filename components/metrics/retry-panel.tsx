@@ -13,7 +13,7 @@ export async function RetryPanel({ organizationId, range, provider }: { organiza
   const dto = await getRetryBehaviour(organizationId, { from: range.from, to: range.to, provider });
   const p = dto.providers.find((x) => x.provider === provider);
   return (
-    <Card title="Retry behaviour" description={dto.sample.description}>
+    <Card title="Retry behaviour" description={`${dto.sample.description.charAt(0).toUpperCase()}${dto.sample.description.slice(1)}.`}>
       {!p ? (
         <EmptyState bare titleAs="h3" title="No deferred messages in this range">
           Retry intervals appear once {providerLabel(provider)} defers mail that carries a queue or message id.

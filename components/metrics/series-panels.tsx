@@ -84,7 +84,8 @@ export async function DeferralPanel({ organizationId, range, filter, perProvider
               height={220}
             />
           </div>
-          <div>
+          {/* relative + overflow-hidden: the chart's visually hidden table (display: table ignores the 1 px sr-only box) must not stretch the page. */}
+          <div className="relative overflow-hidden">
             <h3 className="mb-2 text-xs font-medium text-fg-muted">Attempts by outcome</h3>
             <StackedBarChart
               label={`Attempts by outcome, ${range.label}`}
@@ -139,7 +140,7 @@ function ProviderSplit({ series, ip, params }: { series: DeferralSeriesDto['seri
           <tr>
             <TableHeaderCell>Provider</TableHeaderCell>
             <TableHeaderCell className="text-right">Attempts</TableHeaderCell>
-            <TableHeaderCell className="text-right">Deferred</TableHeaderCell>
+            <TableHeaderCell className="hidden text-right sm:table-cell">Deferred</TableHeaderCell>
             <TableHeaderCell className="text-right">Rate</TableHeaderCell>
             <TableHeaderCell className="hidden sm:table-cell">Trend</TableHeaderCell>
           </tr>
@@ -157,7 +158,7 @@ function ProviderSplit({ series, ip, params }: { series: DeferralSeriesDto['seri
                 )}
               </TableCell>
               <TableCell className="text-right tabular-nums">{formatCount(s.totals.attempts)}</TableCell>
-              <TableCell className="text-right tabular-nums">{formatCount(s.totals.deferred)}</TableCell>
+              <TableCell className="hidden text-right tabular-nums sm:table-cell">{formatCount(s.totals.deferred)}</TableCell>
               <TableCell className="text-right">
                 <RateValue rate={s.totals.deferralRate} isToned />
               </TableCell>

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ComponentType } from 'react';
 import { cx } from '@/components/ui/cx';
-import { IconInbox, IconMessageSearch, IconNetwork, IconOverview, IconSettings, IconShieldCheck, IconSiren, IconUpload, type IconProps } from '@/components/ui/icons';
+import { IconActivity, IconInbox, IconMessageSearch, IconNetwork, IconOverview, IconSettings, IconShieldCheck, IconSiren, IconUpload, type IconProps } from '@/components/ui/icons';
 
 interface NavItem {
   href: string;
@@ -16,6 +16,7 @@ const primary: NavItem[] = [
   { href: '/', label: 'Overview', icon: IconOverview },
   { href: '/providers', label: 'Providers', icon: IconInbox },
   { href: '/ips', label: 'IPs', icon: IconNetwork },
+  { href: '/events', label: 'Events', icon: IconActivity },
   { href: '/incidents', label: 'Incidents', icon: IconSiren },
   { href: '/replies', label: 'Reply lookup', icon: IconMessageSearch },
   { href: '/uploads', label: 'Uploads', icon: IconUpload },

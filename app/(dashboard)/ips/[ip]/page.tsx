@@ -50,14 +50,12 @@ export default async function IpPage({ params, searchParams }: Props) {
         <Suspense key={`q${key}`} fallback={<PanelSkeleton title="Queue" />}>
           <QueuePanel organizationId={organizationId} range={range} filter={{ ip }} />
         </Suspense>
-        <div className="grid gap-6 xl:grid-cols-2">
-          <Suspense key={`m${key}`} fallback={<PanelSkeleton title="By recipient domain" rows={4} />}>
-            <BreakdownTable organizationId={organizationId} by="domain" ip={ip} range={range} params={query} pathname={pathname} prefix="dom" title="By recipient domain" />
-          </Suspense>
-          <Suspense key={`s${key}`} fallback={<PanelSkeleton title="Top replies" rows={4} />}>
-            <SignaturesPanel organizationId={organizationId} range={range} params={query} ip={ip} />
-          </Suspense>
-        </div>
+        <Suspense key={`m${key}`} fallback={<PanelSkeleton title="By recipient domain" rows={4} />}>
+          <BreakdownTable organizationId={organizationId} by="domain" ip={ip} range={range} params={query} pathname={pathname} prefix="dom" limit={25} title="By recipient domain" />
+        </Suspense>
+        <Suspense key={`s${key}`} fallback={<PanelSkeleton title="Top replies" rows={4} />}>
+          <SignaturesPanel organizationId={organizationId} range={range} params={query} ip={ip} />
+        </Suspense>
       </div>
       <RatesFootnote />
     </>

@@ -54,14 +54,12 @@ export default async function ProviderPage({ params, searchParams }: Props) {
         <Suspense key={`q${key}`} fallback={<PanelSkeleton title="Queue" />}>
           <QueuePanel organizationId={organizationId} range={range} filter={{ provider }} />
         </Suspense>
-        <div className="grid gap-6 xl:grid-cols-2">
-          <Suspense key={`i${key}`} fallback={<PanelSkeleton title="By sending IP" rows={4} />}>
-            <BreakdownTable organizationId={organizationId} by="ip" provider={provider} range={range} params={query} pathname={pathname} prefix="ip" title="By sending IP" />
-          </Suspense>
-          <Suspense key={`m${key}`} fallback={<PanelSkeleton title="By recipient domain" rows={4} />}>
-            <BreakdownTable organizationId={organizationId} by="domain" provider={provider} range={range} params={query} pathname={pathname} prefix="dom" title="By recipient domain" />
-          </Suspense>
-        </div>
+        <Suspense key={`i${key}`} fallback={<PanelSkeleton title="By sending IP" rows={4} />}>
+          <BreakdownTable organizationId={organizationId} by="ip" provider={provider} range={range} params={query} pathname={pathname} prefix="ip" title="By sending IP" />
+        </Suspense>
+        <Suspense key={`m${key}`} fallback={<PanelSkeleton title="By recipient domain" rows={4} />}>
+          <BreakdownTable organizationId={organizationId} by="domain" provider={provider} range={range} params={query} pathname={pathname} prefix="dom" limit={25} title="By recipient domain" />
+        </Suspense>
         <div className="grid gap-6 xl:grid-cols-2">
           <Suspense key={`s${key}`} fallback={<PanelSkeleton title="Top replies" rows={4} />}>
             <SignaturesPanel organizationId={organizationId} range={range} params={query} provider={provider} />
