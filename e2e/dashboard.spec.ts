@@ -1,7 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { formatCount, formatPercent } from '../components/metrics/format';
-
-const admin = { email: 'admin@acme.test', password: 'correct horse battery' };
+import { signIn } from './support';
 
 /** A sending IP no other spec uses, so its breakdown row holds only this spec's events. */
 const IP = '198.51.100.23';
@@ -32,14 +31,6 @@ function batch(tag: string, count: number, deferred: number): string {
       reply: isDeferred ? s77714(at) : '250 2.6.0 Queued mail for delivery',
     });
   }).join('\n');
-}
-
-async function signIn(page: Page) {
-  await page.goto('/login');
-  await page.getByLabel('E-mail').fill(admin.email);
-  await page.getByLabel('Password').fill(admin.password);
-  await page.getByRole('button', { name: /sign in/i }).click();
-  await expect(page).not.toHaveURL(/\/login/);
 }
 
 async function ingest(page: Page, ndjson: string, expected: number) {

@@ -1,6 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-
-const admin = { email: 'admin@acme.test', password: 'correct horse battery' };
+import { expect, test } from '@playwright/test';
+import { admin, signIn, s77714Reply } from './support';
 
 const MINUTE_MS = 60_000;
 /** How long the spec waits for detection (it runs ~2 s after each batch and every 60 s). */
@@ -8,10 +7,6 @@ const DETECTION_WAIT_MS = 30_000;
 
 const IPS = ['203.0.113.7', '203.0.113.8', '203.0.113.9'];
 const TENANTS = ['contoso.com', 'fabrikam.com', 'northwind.com', 'adatum.com'];
-
-/** The reference reply of DESIGN.md, with the attempt's own IP, front end and time. */
-const s77714 = (ip: string, region: 'NAM' | 'EUR', at: Date) =>
-  `451 4.7.500 Server busy. Please try again later from [${ip}]. (S77714) [${region === 'NAM' ? 'MW2NAM12FT080.eop-nam12' : 'AM6EUR05FT012.eop-eur05'}.prod.protection.outlook.com ${at.toISOString()} 08DBC41AE3EEAC91]`;
 
 /**
  * The 11 October 2023 pattern in the last 90 minutes, generated now: two of three sending IPs deferred
@@ -40,21 +35,13 @@ function s77714Episode(now: number): string {
             mxHost: toGmail ? 'gmail-smtp-in.l.google.com' : `${domain.replace(/\./g, '-')}.mail.protection.outlook.com`,
             sendingIp: ip,
             outcome: deferred ? 'deferred' : 'delivered',
-            reply: deferred ? s77714(ip, m % 2 === 0 ? 'NAM' : 'EUR', at) : '250 2.0.0 OK',
+            reply: deferred ? s77714Reply(ip, m % 2 === 0 ? 'NAM' : 'EUR', at) : '250 2.0.0 OK',
           }),
         );
       }
     }
   }
   return lines.join('\n');
-}
-
-async function signIn(page: Page) {
-  await page.goto('/login');
-  await page.getByLabel('E-mail').fill(admin.email);
-  await page.getByLabel('Password').fill(admin.password);
-  await page.getByRole('button', { name: /sign in/i }).click();
-  await expect(page).not.toHaveURL(/\/login/);
 }
 
 test('an S77714 episode becomes a receiver-side, escalated Microsoft incident; a note with a provider reference lands on its timeline', async ({ page }) => {

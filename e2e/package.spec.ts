@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
-
-const admin = { email: 'admin@acme.test', password: 'correct horse battery' };
+import { signIn, s77714Reply } from './support';
 
 const MINUTE_MS = 60_000;
 /** How long the spec waits for detection (it runs ~2 s after each batch and every 60 s). */
@@ -10,10 +9,6 @@ const DETECTION_WAIT_MS = 30_000;
 
 const IPS = ['203.0.113.7', '203.0.113.8', '203.0.113.9'];
 const TENANTS = ['contoso.com', 'fabrikam.com', 'northwind.com', 'adatum.com'];
-
-/** The reference reply of DESIGN.md, with the attempt's own IP, front end and time. */
-const s77714 = (ip: string, region: 'NAM' | 'EUR', at: Date) =>
-  `451 4.7.500 Server busy. Please try again later from [${ip}]. (S77714) [${region === 'NAM' ? 'MW2NAM12FT080.eop-nam12' : 'AM6EUR05FT012.eop-eur05'}.prod.protection.outlook.com ${at.toISOString()} 08DBC41AE3EEAC91]`;
 
 /** An S77714 episode of about 90 minutes ending now: two of three IPs deferred by Microsoft 365, Gmail fine. */
 function episode(now: number): string {
@@ -37,21 +32,13 @@ function episode(now: number): string {
             mxHost: toGmail ? 'gmail-smtp-in.l.google.com' : `${domain.replace(/\./g, '-')}.mail.protection.outlook.com`,
             sendingIp: ip,
             outcome: deferred ? 'deferred' : 'delivered',
-            reply: deferred ? s77714(ip, m % 2 === 0 ? 'NAM' : 'EUR', at) : '250 2.0.0 OK',
+            reply: deferred ? s77714Reply(ip, m % 2 === 0 ? 'NAM' : 'EUR', at) : '250 2.0.0 OK',
           }),
         );
       }
     }
   }
   return lines.join('\n');
-}
-
-async function signIn(page: Page) {
-  await page.goto('/login');
-  await page.getByLabel('E-mail').fill(admin.email);
-  await page.getByLabel('Password').fill(admin.password);
-  await page.getByRole('button', { name: /sign in/i }).click();
-  await expect(page).not.toHaveURL(/\/login/);
 }
 
 test('the escalation package of an S77714 incident is previewed on its page, downloads as a zip and opens', async ({ page }) => {

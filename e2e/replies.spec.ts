@@ -1,18 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
-
-const admin = { email: 'admin@acme.test', password: 'correct horse battery' };
+import { signIn } from './support';
 
 // The reference reply of DESIGN.md.
 const S77714 =
   '451 4.7.500 Server busy. Please try again later from [203.0.113.7]. (S77714) [MW2NAM12FT080.eop-nam12.prod.protection.outlook.com 2023-10-11T02:17:50.557Z 08DBC41AE3EEAC91]';
-
-async function signIn(page: Page) {
-  await page.goto('/login');
-  await page.getByLabel('E-mail').fill(admin.email);
-  await page.getByLabel('Password').fill(admin.password);
-  await page.getByRole('button', { name: /sign in/i }).click();
-  await expect(page).not.toHaveURL(/\/login/);
-}
 
 /** The value shown next to a term of the explanation's definition list. */
 function field(page: Page, term: string) {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, test, type Page, type Response } from '@playwright/test';
 import { corpusPath } from '../lib/test-support/corpus';
+import { signIn } from './support';
 
-const admin = { email: 'admin@acme.test', password: 'correct horse battery' };
 const MAILU = 'postfix/github-issues/Mailu-Mailu-3013.log';
 const RETRY = 'postfix/lightmeter/6_deferred_message_retry.log';
 // Postfix lines quoted without their syslog date: detected as Postfix, every status line rejected.
@@ -16,14 +16,6 @@ interface Answer {
   duplicates: number;
   rejected: number;
   errors: Array<{ line: number; reason: string }>;
-}
-
-async function signIn(page: Page) {
-  await page.goto('/login');
-  await page.getByLabel('E-mail').fill(admin.email);
-  await page.getByLabel('Password').fill(admin.password);
-  await page.getByRole('button', { name: /sign in/i }).click();
-  await expect(page).not.toHaveURL(/\/login/);
 }
 
 /** The next upload answer for one file name (each file here is small enough for one chunk). */
