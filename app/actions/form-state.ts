@@ -5,4 +5,6 @@ export interface FormState {
   /** A one-time value to show after success (a newly created API token). */
   secret?: string;
   message?: string;
+  /** What was submitted, shown again after a refusal (React resets a form after its action). */
+  values?: Record<string, string>;
 }

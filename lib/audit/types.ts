@@ -7,6 +7,7 @@ export const auditActions = [
   'member.role-changed',
   'incident.resolved',
   'package.exported',
+  'settings.detection-changed',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

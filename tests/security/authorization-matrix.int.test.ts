@@ -27,7 +27,7 @@ interface Recipe {
   /** The status of a permitted call. */
   ok: number;
   /** The request of the i-th call (unique per call where a repeat would answer differently, e.g. as a duplicate). */
-  request: (i: number) => { path: string; body?: string; headers?: Record<string, string>; params?: Record<string, string> };
+  request: (i: number) => { path: string; method?: Method; body?: string; headers?: Record<string, string>; params?: Record<string, string> };
 }
 
 let database: TestDatabase;
@@ -77,6 +77,10 @@ const routes: Record<string, Partial<Record<Method, Recipe>>> = {
   },
   '/api/v1/replies/explain': { POST: { access: 'identify', ok: 200, request: () => ({ path: '/api/v1/replies/explain', body: json({ reply: '421 4.7.0 Try again later' }) }) } },
   '/api/v1/reputation': { GET: { access: 'read', ok: 200, request: () => ({ path: '/api/v1/reputation?ip=203.0.113.7' }) } },
+  '/api/v1/settings/detection': {
+    GET: { access: 'read', ok: 200, request: () => ({ path: '/api/v1/settings/detection' }) },
+    PATCH: { access: 'admin', ok: 200, request: (i) => ({ path: '/api/v1/settings/detection', method: 'PATCH', body: json({ minAttempts: 20 + (i % 50) }) }) },
+  },
   '/api/v1/stream': { GET: { access: 'read', ok: 200, request: () => ({ path: '/api/v1/stream' }) } },
   '/api/v1/uploads': {
     GET: { access: 'read', ok: 200, request: () => ({ path: '/api/v1/uploads' }) },
@@ -134,7 +138,7 @@ async function call(handler: Handler, recipe: Recipe, who: PrincipalName, ip: st
   session.userId = null;
   if (who === 'viewer' || who === 'analyst' || who === 'admin' || who === 'otherAdmin') session.userId = world.users[who];
   if (who === 'ingestToken' || who === 'readToken' || who === 'revokedToken') headers.set('authorization', `Bearer ${world.tokens[who]}`);
-  const req = new Request(`http://localhost${r.path}`, { method: r.body === undefined ? 'GET' : 'POST', headers, body: r.body });
+  const req = new Request(`http://localhost${r.path}`, { method: r.method ?? (r.body === undefined ? 'GET' : 'POST'), headers, body: r.body });
   const res = await handler(req, { params: Promise.resolve(r.params ?? {}) });
   // Streams (SSE, CSV) are not read to the end.
   await res.body?.cancel();

@@ -46,6 +46,11 @@ export default async function SettingsPage() {
         <Card id="api-tokens" title="API tokens" description="Bearer tokens for log shippers (ingest) and scripts or dashboards (read). Each token belongs to this organisation only." flush>
           <TokenPanel tokens={tokens} canManage={canManageTokens(org.role)} />
         </Card>
+        <Card id="detection" title="Incident detection" description="Deferral rate, volume and baseline that open an incident; the minutes after which it moves to tune and to escalate.">
+          <ButtonLink href="/settings/detection" variant="secondary">
+            Detection thresholds
+          </ButtonLink>
+        </Card>
         {canManageTokens(org.role) ? (
           <Card id="administration" title="Administration" description="Outbound incident alerts and the record of security-relevant actions.">
             <div className="flex flex-wrap gap-3">

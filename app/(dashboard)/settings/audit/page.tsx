@@ -17,7 +17,7 @@ const LIMIT = 200;
 
 const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 
-const actionTone: Record<string, Tone> = { 'sign-in.failed': 'warning', 'token.revoked': 'danger', 'token.created': 'accent', 'member.role-changed': 'info' };
+const actionTone: Record<string, Tone> = { 'sign-in.failed': 'warning', 'token.revoked': 'danger', 'token.created': 'accent', 'member.role-changed': 'info', 'settings.detection-changed': 'info' };
 
 /** Details as one line of `key: value` pairs; rendered as text, so hostile values stay text. */
 function detailsText(details: unknown): string {
