@@ -140,15 +140,19 @@ test('an edited SPF record and a delisting become changes, on the incident timel
   expect(await pool().query('SELECT count(*)::int AS n FROM auth_check WHERE organization_id = $1', [orgId]).then((r) => r.rows[0])).toEqual({ n: 27 });
 });
 
-test('getAuthSummary gives the same signs for the incident verdict and the escalation package', async () => {
+test('getAuthSummary gives the signs of the Authentication page, for the incident verdict and the incident page', async () => {
   const { getAuthSummary } = await import('./queries/get-auth-summary');
+  const { getAuthStatus } = await import('./queries/get-auth-status');
+  const { getReputation } = await import('./queries/get-reputation');
   const summary = await getAuthSummary(orgId);
-  expect(summary.domains.map((d) => [d.domain, d.healthy])).toEqual([['example.org', false]]);
-  expect(summary.ips.map((i) => [i.ip, i.healthy])).toEqual([
+  expect(summary.domains.map((d) => [d.target, d.healthy])).toEqual([['example.org', false]]);
+  expect(summary.ips.map((i) => [i.target, i.healthy])).toEqual([
     ['203.0.113.7', true],
     ['203.0.113.8', false],
   ]);
   expect(summary.healthy).toBe(false);
+  expect(summary.domains[0]?.signs).toEqual((await getAuthStatus(orgId, 'example.org')).verdict.signs);
+  expect(summary.ips[1]?.signs).toEqual((await getReputation(orgId, '203.0.113.8')).verdict.signs);
   const onlyGood = await getAuthSummary(orgId, { domains: [], ips: ['203.0.113.7'] });
-  expect(onlyGood).toMatchObject({ healthy: true, domains: [], ips: [{ ip: '203.0.113.7' }] });
+  expect(onlyGood).toMatchObject({ healthy: true, domains: [], ips: [{ target: '203.0.113.7' }] });
 });

@@ -309,6 +309,7 @@ export function detectIncidents(input: DetectionInput): DetectionResult {
       healthyProviders,
       failingProviders,
       authFailures: inc.category === 'authentication' ? 0 : (w.failedIn.get('authentication') ?? 0),
+      auth: input.auth,
     });
   }
 

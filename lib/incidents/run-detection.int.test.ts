@@ -78,10 +78,10 @@ async function* once(body: string): AsyncGenerator<Uint8Array> {
 }
 
 /** Ingests the scenario in slices of `stepMinutes` and runs detection after each, as the app does after every batch. */
-async function play(org: string, until: number, make: (from: number, to: number) => string[], stepMinutes = 20): Promise<void> {
+async function play(org: string, until: number, make: (from: number, to: number) => string[], stepMinutes = 20, start = 0): Promise<void> {
   const { ingestStream } = await import('@/lib/ingest/pipeline');
   const { runDetection } = await import('./run-detection');
-  for (let m = 0; m < until; m += stepMinutes) {
+  for (let m = start; m < until; m += stepMinutes) {
     const end = Math.min(m + stepMinutes, until);
     const lines = make(m, end);
     if (lines.length > 0) await ingestStream(once(lines.join('\n')), { organizationId: org, channel: 'api', format: 'ndjson', maxBytes: 256 * 1024 * 1024, now: at(end) });
@@ -164,6 +164,30 @@ test('a single-IP blocklist episode is one sender-side incident', async () => {
   expect(incidents[0]).toMatchObject({ status: 'open', scope: 'sender', escalation: 'tune', providers: ['yahoo'], affectedIps: ['203.0.113.7'], kbRule: 'yahoo.blocklist' });
   expect(incidents[0]!.evidence.filter((e) => e.side === 'sender').map((e) => e.finding).join(' ')).toMatch(/blocklist.*Only 203\.0\.113\.7 is affected/s);
   expect(incidents[0]!.timeline.map((e) => e.kind)).toEqual(['first_deferral', 'opened', 'escalation_changed']);
+});
+
+test('the verdict weighs our sending identity: healthy DNS checks are a receiver sign, an affected IP turning up on a blocklist changes the scope', async () => {
+  const org = await newOrg('identity');
+  const { pool } = await import('@/lib/db/client');
+  const check = (kind: string, target: string, minute: number, status: string, summary: string) =>
+    pool().query(`INSERT INTO auth_check (organization_id, kind, target, checked_at, status, summary, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [org, kind, target, at(minute), status, summary, `${kind}-${status}`]);
+  await check('spf', 'acme.test', 0, 'good', 'v=spf1 ip4:203.0.113.0/24 -all: pass for 203.0.113.7, 203.0.113.8, 203.0.113.9');
+  await check('dnsbl', '203.0.113.7', 0, 'good', 'not listed on 4 blocklists');
+  const episode = (a: number, b: number) => [...microsoftEpisode(a, b), ...gmailHealthy(a, b)];
+  await play(org, 40, episode);
+  const [before] = await incidentsOf(org);
+  expect(before).toMatchObject({ scope: 'receiver', affectedIps: ['203.0.113.7', '203.0.113.8'] });
+  expect(before!.evidence.at(-1)).toEqual({ side: 'receiver', strength: 'weak', finding: 'Our sending identity is healthy: SPF of acme.test, Blocklists of 203.0.113.7 good; no bad sign.' });
+
+  await check('dnsbl', '203.0.113.7', 40, 'bad', 'listed on Spamhaus ZEN (127.0.0.3)');
+  await play(org, 60, episode, 20, 40);
+  const [after, ...others] = await incidentsOf(org);
+  expect(others).toEqual([]);
+  // S77714 still points at Microsoft, the listing at us: the evidence disagrees, the scope is unknown until one goes away.
+  expect(after).toMatchObject({ id: before!.id, scope: 'unknown' });
+  expect(after!.evidence.at(-1)).toEqual({ side: 'sender', strength: 'strong', finding: 'Our sending identity has bad signs to fix: 203.0.113.7 Blocklists: DNS check 2023-10-11T01:40:00.000Z: listed on Spamhaus ZEN (127.0.0.3).' });
+  const scopeChanges = after!.timeline.filter((e) => e.kind === 'scope_changed');
+  expect(scopeChanges.at(-1)).toMatchObject({ at: at(40).toISOString(), message: 'Scope changes from receiver to unknown.' });
 });
 
 test('Gmail 4.7.28 while Microsoft throttles: two separate incidents', async () => {

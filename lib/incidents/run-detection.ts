@@ -9,7 +9,8 @@ import { listIncidentStates } from './queries/list-incident-states';
 import { listReplayIncidents } from './queries/list-replay-incidents';
 import { reconcile, type ActionRef, type ReconcilePlan, type StoredIncident } from './reconcile';
 import { toSettings, type IncidentSettingRow } from './settings';
-import type { BaselineRow, DetectionAction, DetectionSettings, IncidentState, MetricRow, QueueInput, RegionRow, RetryInput, SignatureRow } from './types';
+import { getAuthSummary } from '@/lib/auth-status/queries/get-auth-summary';
+import type { AuthFacts, BaselineRow, DetectionAction, DetectionSettings, IncidentState, MetricRow, QueueInput, RegionRow, RetryInput, SignatureRow } from './types';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -181,6 +182,16 @@ interface Evaluation {
   isHistorical: boolean;
 }
 
+/**
+ * The current authentication and blocklist signs of our sending domains and of the IPs sending in the evaluated
+ * data (they count as ours for DMARC report tallies), for the verdict of live incidents.
+ */
+async function readAuthFacts(organizationId: string, metrics: MetricRow[]): Promise<AuthFacts> {
+  const ips = [...new Set(metrics.map((m) => m.sendingIp).filter((ip) => ip !== ''))].sort();
+  const summary = await getAuthSummary(organizationId, { ips, ourIps: ips });
+  return { domains: summary.domains, ips: summary.ips };
+}
+
 /** Reads the rollups around [from, to), runs detection, reconciles its result with what is stored and writes it. */
 async function evaluate(p: Pass, e: Evaluation): Promise<{ plan: ReconcilePlan; evaluatedThrough: number | null }> {
   const { tx, organizationId: org, settings } = p;
@@ -203,7 +214,8 @@ async function evaluate(p: Pass, e: Evaluation): Promise<{ plan: ReconcilePlan; 
       ? [{ provider: t.state.provider, ruleKey: t.state.ruleKey, at: t.state.resolvedAt, by: t.state.resolvedBy }]
       : [],
   );
-  const result = detectIncidents({ settings, from: e.from, now: e.to, metrics, signatures, regions, baseline, incidents: e.incidents, queue, retry, resolutions });
+  const auth = e.isHistorical ? undefined : await readAuthFacts(org, metrics);
+  const result = detectIncidents({ settings, from: e.from, now: e.to, metrics, signatures, regions, baseline, incidents: e.incidents, queue, retry, resolutions, auth });
   const plan = reconcile({
     result,
     touched: e.touched,

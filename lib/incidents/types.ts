@@ -1,3 +1,4 @@
+import type { AuthSign } from '@/lib/auth-status/signs';
 import type { Category } from '@/lib/smtp/types';
 
 /** Values exactly as the API and the database enums spell them. */
@@ -218,6 +219,14 @@ export interface DetectionInput {
   retry?: Record<string, RetryInput>;
   /** applied at their minute to the open incident of the same provider and rule */
   resolutions?: ManualResolution[];
+  /** DNS checks and DMARC reports of our sending domains and IPs, as of now (live evaluations only) */
+  auth?: AuthFacts;
+}
+
+/** The healthy/bad signs of our sending identity (lib/auth-status getAuthSummary) the verdict weighs. */
+export interface AuthFacts {
+  domains: Array<{ target: string; signs: AuthSign[] }>;
+  ips: Array<{ target: string; signs: AuthSign[] }>;
 }
 
 export interface DetectionResult {

@@ -1,5 +1,5 @@
 import type { KbRule } from '@/lib/smtp';
-import type { EvidencePoint, IncidentScope } from './types';
+import type { AuthFacts, EvidencePoint, IncidentScope } from './types';
 
 /**
  * Replies whose token marks a provider-side throttle. S77714 is the token of the Microsoft 365
@@ -29,6 +29,19 @@ export interface VerdictFacts {
   failingProviders: string[];
   /** authentication failures in the provider's replies in the window (not counting the dominant rule) */
   authFailures: number;
+  /** DNS and DMARC report status of our sending domains and IPs, as of now; absent for historical evaluations */
+  auth?: AuthFacts;
+}
+
+/** What our sending identity says: bad signs of the affected IPs and of our domains are ours to fix; all good is a receiver sign. */
+function authEvidence(auth: AuthFacts, affectedIps: string[]): EvidencePoint {
+  const ips = auth.ips.filter((i) => affectedIps.includes(i.target));
+  const judged = [...auth.domains, ...ips];
+  const bad = judged.flatMap((t) => t.signs.filter((s) => s.status === 'bad').map((s) => `${t.target} ${s.label}: ${s.evidence[0] ?? 'bad'}`));
+  if (bad.length > 0) return { side: 'sender', strength: 'strong', finding: `Our sending identity has bad signs to fix: ${bad.join('; ')}.` };
+  const good = judged.flatMap((t) => t.signs.filter((s) => s.status === 'good').map((s) => `${s.label} of ${t.target}`));
+  if (good.length === 0) return { side: 'neutral', strength: 'weak', finding: 'No DNS check or DMARC report about our sending domains and affected IPs yet (Authentication page).' };
+  return { side: 'receiver', strength: 'weak', finding: `Our sending identity is healthy: ${good.join(', ')} good; no bad sign.` };
 }
 
 /** Receiver-side or sender-side, following the triage table in DOMAIN.md, with the evidence point by point. */
@@ -79,6 +92,9 @@ export function decideScope(f: VerdictFacts): { scope: IncidentScope; evidence: 
   } else {
     evidence.push({ side: 'receiver', strength: 'weak', finding: `No authentication failures in ${f.provider}'s replies.` });
   }
+
+  // Today's DNS says nothing about a period in the past: history is judged without it.
+  if (f.auth) evidence.push(authEvidence(f.auth, f.affectedIps));
 
   const count = (side: EvidencePoint['side'], strength: EvidencePoint['strength']) => evidence.filter((e) => e.side === side && e.strength === strength).length;
   const strongReceiver = count('receiver', 'strong');
