@@ -1,6 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-
-const port = Number(process.env.E2E_PORT ?? 3100);
+import { e2ePort as port } from './e2e/ports';
 
 export default defineConfig({
   testDir: 'e2e',

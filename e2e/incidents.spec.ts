@@ -67,6 +67,9 @@ test('an S77714 episode becomes a receiver-side, escalated Microsoft incident; a
   await expect(headline.getByTestId('incident-scope')).toHaveText('Receiver-side');
   await expect(headline.getByText('Escalate', { exact: true })).toBeVisible();
   await expect(headline.getByTestId('incident-evidence')).toContainText('S77714');
+  // authentication.spec.ts left acme.test healthy: the verdict and the identity panel say so.
+  await expect(headline.getByTestId('incident-evidence')).toContainText('Our sending identity is healthy: SPF of acme.test');
+  await expect(page.getByTestId('identity-acme.test')).toContainText('healthy');
   await expect(page.getByTestId('incident-transcripts')).toContainText('08DBC41AE3EEAC91');
 
   const note = page.getByRole('form', { name: 'Add a note' });

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase } from '@/lib/test-support/db';
+import { e2eDnsServer, e2ePort } from '../e2e/ports';
 
 async function main(): Promise<void> {
   const database = await createTestDatabase('dd_e2e');
@@ -13,7 +14,9 @@ async function main(): Promise<void> {
       ...process.env,
       DATABASE_URL: database.url,
       AUTH_SECRET: randomBytes(32).toString('base64url'),
-      PORT: process.env.E2E_PORT ?? '3100',
+      PORT: String(e2ePort),
+      // e2e/authentication.spec.ts serves its test zones there; until then lookups fail at once (closed port).
+      DNS_SERVERS: e2eDnsServer,
       E2E_DATABASE_URL: database.url,
     },
   });

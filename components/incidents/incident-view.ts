@@ -124,6 +124,7 @@ const markerKinds: Record<string, string> = {
   acknowledged: 'Ack',
   assigned: 'Assigned',
   resolved: 'Resolved',
+  auth_change: 'DNS change',
 };
 
 /** Chart markers from timeline entries inside the window, oldest first; entries of the same minute share one marker. */

@@ -2,12 +2,14 @@ import Link from 'next/link';
 import { Sparkline } from '@/components/charts/sparkline';
 import { formatDuration } from '@/components/charts/format';
 import { TimeSeriesChart } from '@/components/charts/time-series-chart';
+import { authChangeMarkers } from '@/components/auth-status/format';
 import { EscalationBadge, ScopeBadge, StatusBadge } from '@/components/incidents/incident-badges';
 import { formatUtc, providerLabel } from '@/components/incidents/incident-view';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { IconActivity, IconCheckCircle, IconSiren } from '@/components/ui/icons';
+import { listAuthChanges } from '@/lib/auth-status/queries/list-auth-changes';
 import { env } from '@/lib/env';
 import { listIncidents } from '@/lib/incidents/queries/list-incidents';
 import { getDeferralSeries } from '@/lib/metrics/queries/get-deferral-series';
@@ -171,11 +173,16 @@ function ProviderCard({ summary: p, queue, href }: { summary: ProviderSummaryDto
 
 /** Microsoft, Google, Yahoo and everyone else on one axis: is it one provider or everyone? */
 export async function ProviderComparison({ organizationId, range }: { organizationId: string; range: TimeRange }) {
-  const series = await getDeferralSeries(organizationId, { groupBy: 'provider', from: range.from, to: range.to, limitSeries: 50 });
+  const [series, changes] = await Promise.all([
+    getDeferralSeries(organizationId, { groupBy: 'provider', from: range.from, to: range.to, limitSeries: 50 }),
+    listAuthChanges(organizationId, { from: range.from, to: range.to }),
+  ]);
   const { points, totals } = compareProviderGroups(series.series);
   const api = hrefWith('/api/v1/metrics/deferrals', {}, { groupBy: 'provider', ...isoRange(range), limitSeries: '50' });
   return (
-    <Card title="One provider or everyone?" description={`Deferral rate per provider group, ${range.label.toLowerCase()}, in ${series.bucket} buckets.`} actions={<ApiLink href={api} />}>
+    <Card
+      title="One provider or everyone?"
+      description={`Deferral rate per provider group, ${range.label.toLowerCase()}, in ${series.bucket} buckets${changes.length > 0 ? '; dashed lines mark DNS changes (SPF, DKIM, DMARC, blocklists)' : ''}.`} actions={<ApiLink href={api} />}>
       {totals.every((g) => g.attempts === 0) ? (
         <EmptyState bare titleAs="h3" title="No attempts in this range">
           Pick a longer range, or send events.
@@ -187,6 +194,7 @@ export async function ProviderComparison({ organizationId, range }: { organizati
             data={points}
             series={comparisonGroups.map((g) => ({ key: g.key, label: g.label, unit: '%' as const }))}
             height={260}
+            markers={authChangeMarkers(changes)}
           />
           <dl className="mt-4 grid grid-cols-2 gap-3 border-t border-line pt-4 text-sm sm:grid-cols-4" data-testid="comparison-totals">
             {totals.map((g) => (

@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import Link from 'next/link';
+import { authChangeMarkers } from '@/components/auth-status/format';
 import { StackedBarChart } from '@/components/charts/bar-chart';
 import { formatDuration } from '@/components/charts/format';
 import { Sparkline } from '@/components/charts/sparkline';
@@ -8,6 +10,7 @@ import { Callout } from '@/components/ui/callout';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
+import { listAuthChanges } from '@/lib/auth-status/queries/list-auth-changes';
 import { env } from '@/lib/env';
 import { bucketSeconds, resolveBuckets } from '@/lib/metrics/buckets';
 import { getDeferralSeries, OTHERS_KEY, type DeferralSeriesDto } from '@/lib/metrics/queries/get-deferral-series';
@@ -48,7 +51,12 @@ function seriesName(key: string): string {
  * For an IP (`perProvider`), one line per provider and a table that answers "everywhere or only at one?".
  */
 export async function DeferralPanel({ organizationId, range, filter, perProvider = false, params }: { organizationId: string; range: TimeRange; filter: Filter; perProvider?: boolean; params: Record<string, string> }) {
-  const dto = await getDeferralSeries(organizationId, { groupBy: 'provider', from: range.from, to: range.to, ...filter, limitSeries: perProvider ? IP_CHART_PROVIDERS : 50 });
+  const [dto, changes] = await Promise.all([
+    getDeferralSeries(organizationId, { groupBy: 'provider', from: range.from, to: range.to, ...filter, limitSeries: perProvider ? IP_CHART_PROVIDERS : 50 }),
+    listAuthChanges(organizationId, { from: range.from, to: range.to }),
+  ]);
+  // An IP's page shows its own changes and those of the sending domains; other IPs' listings are not its story.
+  const markers = authChangeMarkers(filter.ip ? changes.filter((c) => c.target === filter.ip || isIP(c.target) === 0) : changes);
   const totals = seriesTotals(dto.series);
   const api = hrefWith('/api/v1/metrics/deferrals', {}, { groupBy: 'provider', ...filter, ...isoRange(range), limitSeries: perProvider ? String(IP_CHART_PROVIDERS) : '50' });
   const outcomes = sumOutcomes(dto.series);
@@ -56,7 +64,7 @@ export async function DeferralPanel({ organizationId, range, filter, perProvider
     ? outcomes.map((o) => ({ t: o.t, ...Object.fromEntries(dto.series.map((s) => [s.key, s.points.find((p) => p.t === o.t)?.deferralRate ?? null])) }))
     : outcomes.map((o) => ({ t: o.t, rate: o.deferralRate }));
   return (
-    <Card title="Deferrals and volume" description={`${range.label}, ${dto.bucket} buckets.`} actions={<ApiLink href={api} />}>
+    <Card title="Deferrals and volume" description={`${range.label}, ${dto.bucket} buckets${markers.length > 0 ? '; dashed lines mark DNS changes' : ''}.`} actions={<ApiLink href={api} />}>
       <dl className="mb-5 grid grid-cols-2 gap-4 sm:grid-cols-4" data-testid="range-stats">
         <Stat label="Attempts" testId="stat-attempts">
           {formatCount(totals.attempts)}
@@ -82,6 +90,7 @@ export async function DeferralPanel({ organizationId, range, filter, perProvider
               data={ratePoints}
               series={perProvider ? dto.series.map((s) => ({ key: s.key, label: seriesName(s.key), unit: '%' as const })) : [{ key: 'rate', label: 'Deferral rate', unit: '%' }]}
               height={220}
+              markers={markers}
             />
           </div>
           {/* relative + overflow-hidden: the chart's visually hidden table (display: table ignores the 1 px sr-only box) must not stretch the page. */}

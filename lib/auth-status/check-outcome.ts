@@ -24,7 +24,7 @@ export interface CheckOutcome {
   fingerprint: string;
 }
 
-const KIND_LABEL: Record<CheckKind, string> = { spf: 'SPF', dmarc: 'DMARC', dkim: 'DKIM', mx: 'MX', ptr: 'PTR', dnsbl: 'Blocklists' };
+export const KIND_LABEL: Record<CheckKind, string> = { spf: 'SPF', dmarc: 'DMARC', dkim: 'DKIM', mx: 'MX', ptr: 'PTR', dnsbl: 'Blocklists' };
 
 // lib/auth-status/dns words every lookup failure "could not look up …; try again": the answer is unknown, not bad.
 const LOOKUP_FAILED = /^could not look up /;

@@ -17,6 +17,8 @@ export type TestDnsFailure = 'refused' | 'servfail' | 'timeout';
 
 export interface TestDnsServerOptions {
   failures?: Record<string, TestDnsFailure>;
+  /** Port for UDP and TCP (default: a free one), for a server the app under test was told about in advance. */
+  port?: number;
 }
 
 export interface TestDnsQuery {
@@ -183,7 +185,7 @@ export async function startTestDnsServer(zone: TestDnsZone, opts: TestDnsServerO
     });
   });
 
-  const { udp, port } = await bindBoth(createUdp, tcp);
+  const { udp, port } = await bindBoth(createUdp, tcp, opts.port ?? 0);
   const address = '127.0.0.1';
   return {
     address,
@@ -209,13 +211,13 @@ export async function startTestDnsServer(zone: TestDnsZone, opts: TestDnsServerO
 }
 
 /** Binds UDP on a free port, then TCP on the same port; retries when TCP finds that port taken. */
-async function bindBoth(createUdp: () => dgram.Socket, tcp: net.Server): Promise<{ udp: dgram.Socket; port: number }> {
-  const MAX_ATTEMPTS = 20;
+async function bindBoth(createUdp: () => dgram.Socket, tcp: net.Server, fixedPort: number): Promise<{ udp: dgram.Socket; port: number }> {
+  const MAX_ATTEMPTS = fixedPort === 0 ? 20 : 1;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const udp = createUdp();
     const port = await new Promise<number>((resolve, reject) => {
       udp.once('error', reject);
-      udp.bind(0, '127.0.0.1', () => {
+      udp.bind(fixedPort, '127.0.0.1', () => {
         udp.off('error', reject);
         resolve(udp.address().port);
       });
@@ -231,5 +233,5 @@ async function bindBoth(createUdp: () => dgram.Socket, tcp: net.Server): Promise
     if (isListening) return { udp, port };
     await new Promise<void>((resolve) => udp.close(() => resolve()));
   }
-  throw new Error(`no free port for both UDP and TCP after ${MAX_ATTEMPTS} attempts`);
+  throw new Error(fixedPort === 0 ? `no free port for both UDP and TCP after ${MAX_ATTEMPTS} attempts` : `port ${fixedPort} is taken (UDP or TCP)`);
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
+import { AuthChangeHistory } from '@/components/auth-status/change-history';
 import { AuthStatusPanels, AuthStatusPanelsSkeleton } from '@/components/auth-status/auth-status-panels';
 import { RunChecksButton } from '@/components/auth-status/run-checks-button';
 import { SendingDomainForm } from '@/components/auth-status/sending-domain-form';
@@ -23,6 +24,9 @@ export default async function AuthenticationPage() {
       <div className="space-y-6">
         <Suspense fallback={<AuthStatusPanelsSkeleton />}>
           <AuthStatusPanels organizationId={org.organizationId} />
+        </Suspense>
+        <Suspense fallback={null}>
+          <AuthChangeHistory organizationId={org.organizationId} now={new Date()} />
         </Suspense>
         {roleAllows(org.role, 'admin') ? (
           <Card title="Add a sending domain" description="Checked with the others from the next run; useful before any DMARC report names it.">

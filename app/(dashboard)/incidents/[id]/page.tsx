@@ -6,6 +6,7 @@ import { AcknowledgeForm, AssignForm, NoteForm, ResolveForm } from '@/components
 import { IncidentBreakdown, IncidentBreakdownSkeleton } from '@/components/incidents/incident-breakdown';
 import { IncidentChart, IncidentChartSkeleton } from '@/components/incidents/incident-chart';
 import { IncidentHeadline } from '@/components/incidents/incident-headline';
+import { IncidentIdentity, IncidentIdentitySkeleton } from '@/components/incidents/incident-identity';
 import { IncidentRecommendations } from '@/components/incidents/incident-recommendations';
 import { IncidentTimeline } from '@/components/incidents/incident-timeline';
 import { IncidentTranscripts, IncidentTranscriptsSkeleton } from '@/components/incidents/incident-transcripts';
@@ -61,6 +62,9 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
           <IncidentChart organizationId={org.organizationId} incident={incident} from={window.from} to={window.to} />
         </Suspense>
         <IncidentRecommendations incident={incident} />
+        <Suspense fallback={<IncidentIdentitySkeleton />}>
+          <IncidentIdentity organizationId={org.organizationId} affectedIps={incident.affectedIps} />
+        </Suspense>
         <Suspense fallback={<IncidentBreakdownSkeleton />}>
           <IncidentBreakdown organizationId={org.organizationId} provider={provider} affectedIps={incident.affectedIps} affectedDomains={incident.affectedDomains} from={window.from} to={window.to} />
         </Suspense>
