@@ -7,23 +7,30 @@ import type { AuthSign } from '@/lib/auth-status/signs';
 
 const tone: Record<AuthSign['status'], Tone> = { good: 'success', bad: 'danger', unknown: 'neutral' };
 
+function signWord(s: AuthSign): string {
+  if (s.status === 'unknown') return 'unknown';
+  if (s.label === 'Blocklists') return s.status === 'good' ? 'not listed' : 'listed';
+  return s.status === 'good' ? 'pass' : 'fail';
+}
+
 function IdentityRow({ item, kind }: { item: AuthSummaryItem; kind: 'domain' | 'ip' }) {
   const href = kind === 'ip' ? `/ips/${encodeURIComponent(item.target)}` : `/authentication#domain-${item.target.replace(/\W/g, '-')}`;
   const bad = item.signs.filter((s) => s.status === 'bad');
+  const isUnchecked = item.signs.every((s) => s.status === 'unknown');
   return (
     <li className="py-3 first:pt-0 last:pb-0" data-testid={`identity-${item.target}`}>
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
         <Link href={href} className="min-w-36 font-mono text-sm font-medium text-fg hover:underline">
           {item.target}
         </Link>
-        <Badge tone={item.healthy ? 'success' : 'danger'} dot>
-          {item.healthy ? 'healthy' : 'bad signs'}
+        <Badge tone={isUnchecked ? 'neutral' : item.healthy ? 'success' : 'danger'} dot>
+          {isUnchecked ? 'not checked yet' : item.healthy ? 'healthy' : 'bad signs'}
         </Badge>
         <ul className="flex flex-wrap gap-1.5" aria-label={`Signs of ${item.target}`}>
           {item.signs.map((s) => (
             <li key={s.label} title={s.evidence.join('\n')}>
               <Badge tone={tone[s.status]}>
-                {s.label}: {s.status === 'good' ? 'pass' : s.status === 'bad' ? 'bad' : 'unknown'}
+                {s.label}: {signWord(s)}
               </Badge>
             </li>
           ))}
