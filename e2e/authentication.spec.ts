@@ -113,4 +113,14 @@ test('the Authentication page shows SPF, DKIM, DMARC and blocklists from real DN
   const comparison = page.locator('figure').filter({ hasText: 'Deferral rate by provider group' });
   await expect(comparison.locator('figcaption')).toContainText(`Blocklists ${SECOND} bad → good`);
   await expect(comparison.locator('figcaption')).toContainText('SPF acme.test good → good');
+
+  // The IP's own page: its Reputation panel, and its changes and the domain's on its deferral chart.
+  await page.goto(`/ips/${SECOND}`);
+  const reputation = page.locator('#reputation');
+  await expect(reputation).toContainText('no bad sign');
+  await expect(reputation.getByTestId('sign-Blocklists')).toContainText('healthy');
+  await expect(reputation.getByTestId('sign-PTR / FCrDNS')).toContainText('mail2.acme.test');
+  const ipChart = page.locator('figure').filter({ hasText: 'Deferral rate, ' }).first();
+  await expect(ipChart.locator('figcaption')).toContainText(`Blocklists ${SECOND} bad → good`);
+  await expect(ipChart.locator('figcaption')).toContainText('SPF acme.test good → good');
 });

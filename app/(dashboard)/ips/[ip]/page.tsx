@@ -3,6 +3,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Suspense } from 'react';
+import { IpReputationPanel } from '@/components/auth-status/ip-reputation-panel';
 import { LiveRefresh } from '@/components/live/live-refresh';
 import { PanelSkeleton, RatesFootnote } from '@/components/metrics/bits';
 import { BreakdownTable } from '@/components/metrics/breakdown-table';
@@ -46,6 +47,9 @@ export default async function IpPage({ params, searchParams }: Props) {
       <div className="space-y-6">
         <Suspense key={`d${key}`} fallback={<PanelSkeleton title="Deferrals and volume" rows={6} />}>
           <DeferralPanel organizationId={organizationId} range={range} filter={{ ip }} perProvider params={rangeParams(query)} />
+        </Suspense>
+        <Suspense fallback={<PanelSkeleton title="Reputation" rows={2} />}>
+          <IpReputationPanel organizationId={organizationId} ip={ip} />
         </Suspense>
         <Suspense key={`q${key}`} fallback={<PanelSkeleton title="Queue" />}>
           <QueuePanel organizationId={organizationId} range={range} filter={{ ip }} />
