@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import './globals.css';
 
@@ -15,7 +16,9 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Rendered per request, every page included (the 404 too): Next.js can only put the request's CSP nonce on the scripts of a page it renders now.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-dvh">{children}</body>

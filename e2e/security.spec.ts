@@ -71,14 +71,30 @@ test('the session cookie is HttpOnly and SameSite=Lax; pages and the API send CS
   const session = (await context.cookies()).find((c) => c.name === 'authjs.session-token');
   expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
   for (const url of ['/login', '/api/health']) {
-    const headers = (await request.get(url)).headers();
+    const res = await request.get(url);
+    const headers = res.headers();
     expect(headers['content-security-policy']).toMatch(/default-src 'self'/);
     expect(headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
     expect(headers['content-security-policy']).toMatch(/script-src 'self'/);
     expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
     expect(headers['x-content-type-options']).toBe('nosniff');
     expect(headers['x-frame-options']).toBe('DENY');
+    // Exactly one policy, and no inline script allowed by it: pages by a nonce, the API not at all.
+    expect(res.headersArray().filter((h) => h.name.toLowerCase() === 'content-security-policy')).toHaveLength(1);
+    expect(headers['content-security-policy']).not.toMatch(/script-src[^;]*unsafe-inline/);
   }
+  const policies = await Promise.all([1, 2].map(async () => (await request.get('/login')).headers()['content-security-policy'] ?? ''));
+  const nonces = policies.map((p) => /script-src 'self' 'nonce-([A-Za-z0-9+/=]+)' 'strict-dynamic'/.exec(p)?.[1]);
+  expect(nonces[0]).toBeTruthy();
+  expect(nonces[0]).not.toBe(nonces[1]);
+  expect((await request.get('/api/health')).headers()['content-security-policy']).toMatch(/script-src 'self';/);
+  // The page's own scripts carry the nonce of its policy.
+  const login = await request.get('/login');
+  const nonce = /'nonce-([^']+)'/.exec(login.headers()['content-security-policy'] ?? '')?.[1] ?? '';
+  const html = await login.text();
+  const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+  expect(scripts.length).toBeGreaterThan(0);
+  expect(scripts.filter((tag) => !tag.includes(`nonce="${nonce}"`))).toEqual([]);
 });
 
 test('pages work under the CSP: no violation while they load and hydrate', async ({ page }) => {
@@ -88,7 +104,7 @@ test('pages work under the CSP: no violation while they load and hydrate', async
   });
   await signIn(page, admin.email, admin.password);
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
-  for (const url of ['/', '/incidents', '/events', '/uploads', '/providers', '/settings', '/settings/audit']) {
+  for (const url of ['/', '/incidents', '/events', '/uploads', '/providers', '/authentication', '/replies', '/settings', '/settings/audit', '/settings/detection', '/no-such-page']) {
     await page.goto(url);
     await page.waitForLoadState('networkidle');
   }
