@@ -2,43 +2,19 @@ import { createHash, randomBytes } from 'node:crypto';
 import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createTestDatabase, queryDatabase, type TestDatabase } from '@/lib/test-support/db';
 import { migrate, MigrationError, migrationsDir, readMigrations } from './migrate';
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const created: string[] = [];
+const created: TestDatabase[] = [];
 let scratch: string;
 let names: string[];
 
-async function adminQuery(sql: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
-
 /** A new, empty database on the test server. */
 async function emptyDatabase(): Promise<string> {
-  const name = `dd_migrate_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  created.push(name);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function query<R extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
+  const database = await createTestDatabase('dd_migrate', { migrate: false });
+  created.push(database);
+  return database.url;
 }
 
 /** A copy of prisma/migrations to edit. */
@@ -49,7 +25,7 @@ async function copyOfMigrations(): Promise<string> {
 }
 
 async function tableExists(url: string, table: string): Promise<boolean> {
-  const [row] = await query<{ exists: boolean }>(url, 'SELECT to_regclass($1) IS NOT NULL AS exists', [`public.${table}`]);
+  const [row] = await queryDatabase<{ exists: boolean }>(url, 'SELECT to_regclass($1) IS NOT NULL AS exists', [`public.${table}`]);
   return row?.exists === true;
 }
 
@@ -59,7 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const name of created) await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  for (const database of created) await database.drop();
   await rm(scratch, { recursive: true, force: true });
 });
 
@@ -72,14 +48,14 @@ test('a fresh database gets every migration once; running again applies nothing'
   const url = await emptyDatabase();
   expect(await migrate(url)).toEqual({ applied: names, alreadyApplied: [] });
   expect(await migrate(url)).toEqual({ applied: [], alreadyApplied: names });
-  expect(await query(url, 'SELECT migration_name FROM _prisma_migrations')).toHaveLength(names.length);
+  expect(await queryDatabase(url, 'SELECT migration_name FROM _prisma_migrations')).toHaveLength(names.length);
   expect(await tableExists(url, 'delivery_event')).toBe(true);
 });
 
 test('_prisma_migrations rows look like the ones Prisma writes', async () => {
   const url = await emptyDatabase();
   await migrate(url);
-  const rows = await query<{
+  const rows = await queryDatabase<{
     id: string;
     checksum: string;
     migration_name: string;
@@ -101,7 +77,7 @@ test('_prisma_migrations rows look like the ones Prisma writes', async () => {
     expect(row.applied_steps_count).toBe(1);
   }
   // Prisma's own column types, as `prisma migrate deploy` creates the table.
-  const columns = await query<{ column_name: string; data_type: string; is_nullable: string }>(
+  const columns = await queryDatabase<{ column_name: string; data_type: string; is_nullable: string }>(
     url,
     `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = '_prisma_migrations' ORDER BY column_name`,
   );
@@ -139,8 +115,8 @@ test('a failing migration is rolled back whole and can be retried once fixed', a
   await expect(migrate(url, dir)).rejects.toThrow(`Migration ${broken} failed and was rolled back: division by zero`);
 
   expect(await tableExists(url, 'half_applied')).toBe(false);
-  expect(await query(url, `SELECT 1 FROM information_schema.columns WHERE table_name = 'organization' AND column_name = 'extra'`)).toEqual([]);
-  const rows = await query<{ migration_name: string }>(url, 'SELECT migration_name FROM _prisma_migrations ORDER BY migration_name');
+  expect(await queryDatabase(url, `SELECT 1 FROM information_schema.columns WHERE table_name = 'organization' AND column_name = 'extra'`)).toEqual([]);
+  const rows = await queryDatabase<{ migration_name: string }>(url, 'SELECT migration_name FROM _prisma_migrations ORDER BY migration_name');
   expect(rows.map((r) => r.migration_name)).toEqual(names);
 
   await writeFile(brokenFile, 'CREATE TABLE "half_applied" ("id" INTEGER);\n');
@@ -161,5 +137,5 @@ test('two processes migrating at once apply each migration once (advisory lock)'
   const url = await emptyDatabase();
   const results = await Promise.all([migrate(url), migrate(url), migrate(url)]);
   expect(results.flatMap((r) => r.applied).sort()).toEqual(names);
-  expect(await query(url, 'SELECT 1 FROM _prisma_migrations')).toHaveLength(names.length);
+  expect(await queryDatabase(url, 'SELECT 1 FROM _prisma_migrations')).toHaveLength(names.length);
 });

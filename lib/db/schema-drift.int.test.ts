@@ -1,48 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createTestDatabase, queryDatabase, testServerUrl, type TestDatabase } from '@/lib/test-support/db';
 import { z } from 'zod';
 import { PrismaClient, Prisma } from '@/lib/generated/prisma/client';
 import * as prismaEnums from '@/lib/generated/prisma/enums';
-import { migrate } from './migrate';
 import { diffDatabaseToSchema } from './schema-engine';
 
 // Proves that applying prisma/migrations yields the database schema.prisma describes, twice over: by the
 // schema engine's diff, and by comparing the catalog with the Prisma client's own data model.
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const created: string[] = [];
-
-async function adminQuery(sql: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
+const created: TestDatabase[] = [];
 
 /** A new database on the test server with the migrations applied. */
 async function migratedDatabase(): Promise<string> {
-  const name = `dd_drift_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  created.push(name);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  await migrate(url.toString());
-  return url.toString();
-}
-
-async function query<R extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
+  const database = await createTestDatabase('dd_drift');
+  created.push(database);
+  return database.url;
 }
 
 // The slice of the generated client's runtime data model used here (an internal of @prisma/client 7.10,
@@ -67,7 +40,7 @@ interface ExpectedColumn {
 
 /** Every table and column the Prisma client will query, as the generated client maps them. */
 async function clientColumns(): Promise<ExpectedColumn[]> {
-  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: adminUrl }) });
+  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: testServerUrl() }) });
   const model = runtimeDataModelSchema.parse(Reflect.get(client, '_runtimeDataModel'));
   await client.$disconnect();
   expect(Object.keys(model.models).sort()).toEqual(Object.values(Prisma.ModelName).sort());
@@ -94,12 +67,12 @@ const pgTypesOf: Record<string, string[]> = {
 /** Where the database at `url` and the client's data model disagree, one line per problem ([] when they agree). */
 async function catalogMismatches(url: string): Promise<string[]> {
   const expected = await clientColumns();
-  const columns = await query<{ table_name: string; column_name: string; udt_name: string }>(
+  const columns = await queryDatabase<{ table_name: string; column_name: string; udt_name: string }>(
     url,
     `SELECT table_name, column_name, udt_name FROM information_schema.columns
       WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`,
   );
-  const enumLabels = await query<{ typname: string; labels: string[] }>(
+  const enumLabels = await queryDatabase<{ typname: string; labels: string[] }>(
     url,
     `SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder)::text[] AS labels
        FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname`,
@@ -131,7 +104,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const name of created) await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  for (const database of created) await database.drop();
 });
 
 test('the schema engine finds nothing to change between the migrated database and schema.prisma', async () => {
@@ -147,14 +120,14 @@ test('every model field of the Prisma client has its column with a fitting type,
 
 test('a column missing from the database is reported by both checks', async () => {
   const damaged = await migratedDatabase();
-  await query(damaged, 'ALTER TABLE delivery_event DROP COLUMN kb_rule');
+  await queryDatabase(damaged, 'ALTER TABLE delivery_event DROP COLUMN kb_rule');
   expect(await diffDatabaseToSchema(damaged)).toMatch(/ALTER TABLE "delivery_event" ADD COLUMN\s+"kb_rule" TEXT;/);
   expect(await catalogMismatches(damaged)).toEqual(['delivery_event.kb_rule is missing']);
 });
 
 test('an extra column, a wrong type, a lost index and a changed foreign key action are reported', async () => {
   const damaged = await migratedDatabase();
-  await query(
+  await queryDatabase(
     damaged,
     `ALTER TABLE organization ADD COLUMN stray INTEGER;
      ALTER TABLE queue_sample ALTER COLUMN depth TYPE BIGINT;

@@ -21,8 +21,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database on the test server, dropped by `drop()`. */
-export async function createTestDatabase(prefix = 'dd_test'): Promise<TestDatabase> {
+/** A fresh database on the test server, migrated unless `migrate: false`, dropped by `drop()`. */
+export async function createTestDatabase(prefix = 'dd_test', options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const admin = new pg.Client({ connectionString: testServerUrl() });
   await admin.connect();
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
@@ -32,7 +32,7 @@ export async function createTestDatabase(prefix = 'dd_test'): Promise<TestDataba
     await admin.end();
   }
   const url = withDatabase(testServerUrl(), name);
-  await migrate(url);
+  if (options.migrate !== false) await migrate(url);
   return {
     url,
     name,
@@ -57,4 +57,15 @@ export async function useFreshAppDatabase(): Promise<TestDatabase> {
   process.env.DATABASE_URL = database.url;
   process.env.AUTH_SECRET ??= randomBytes(32).toString('base64url');
   return database;
+}
+
+/** Runs one statement on a database with a connection of its own, and returns the rows. */
+export async function queryDatabase<R extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
 }
