@@ -5,11 +5,10 @@ import type { FormState } from '@/app/actions/form-state';
 import { createTokenAction } from '@/app/actions/tokens';
 import { Button } from '@/components/ui/button';
 import { FormError } from '@/components/ui/callout';
-import { CopyField } from '@/components/ui/copy-field';
 import { cx } from '@/components/ui/cx';
 import { Field, FieldError } from '@/components/ui/field';
-import { IconAlertTriangle, IconCheckCircle } from '@/components/ui/icons';
 import { Input } from '@/components/ui/input';
+import { OneTimeSecret } from '@/components/ui/one-time-secret';
 
 const scopes = [
   { value: 'ingest', title: 'ingest', text: 'send events and upload logs' },
@@ -26,25 +25,20 @@ export function TokenCreateForm() {
   return (
     <div className="space-y-5">
       {secret ? (
-        <div className="space-y-3 rounded-lg border border-line-strong bg-surface-muted p-4">
-          <p role="status" className="flex items-center gap-2 text-sm font-medium text-success-fg">
-            <IconCheckCircle className="size-4 shrink-0" />
-            {state.message}
-          </p>
-          <p className="flex items-start gap-2 text-sm text-fg-muted">
-            <IconAlertTriangle className="mt-0.5 size-4 shrink-0 text-warning-fg" />
+        <OneTimeSecret
+          message={state.message}
+          warning={
             <span>
               <strong className="font-semibold text-fg">Copy it now: it will not be shown again.</strong> Keep it in your shipper&apos;s secret store and send it as{' '}
               <code className="font-mono text-xs">Authorization: Bearer …</code>
             </span>
-          </p>
-          <CopyField id="new-token" label="New API token" value={secret} testId="new-token" />
-          <div className="flex justify-end">
-            <Button size="sm" variant="ghost" onClick={() => setDismissedSecret(secret)}>
-              I have copied it
-            </Button>
-          </div>
-        </div>
+          }
+          id="new-token"
+          label="New API token"
+          value={secret}
+          testId="new-token"
+          onDismiss={() => setDismissedSecret(secret)}
+        />
       ) : null}
 
       <form action={formAction} noValidate className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_minmax(0,1.4fr)] sm:items-start">

@@ -4,10 +4,10 @@ import { useActionState, useState } from 'react';
 import type { FormState } from '@/app/actions/form-state';
 import { Button } from '@/components/ui/button';
 import { FormError } from '@/components/ui/callout';
-import { CopyField } from '@/components/ui/copy-field';
 import { Field } from '@/components/ui/field';
-import { IconAlertTriangle, IconCheckCircle } from '@/components/ui/icons';
+import { IconCheckCircle } from '@/components/ui/icons';
 import { Input, Select } from '@/components/ui/input';
+import { OneTimeSecret } from '@/components/ui/one-time-secret';
 import { createAlertEndpointAction } from './actions';
 
 /** Adds a webhook endpoint; a generated secret is shown once, until dismissed. */
@@ -24,22 +24,15 @@ export function EndpointForm() {
         </p>
       ) : null}
       {secret ? (
-        <div className="space-y-3 rounded-lg border border-line-strong bg-surface-muted p-4">
-          <p role="status" className="flex items-center gap-2 text-sm font-medium text-success-fg">
-            <IconCheckCircle className="size-4 shrink-0" />
-            {state.message}
-          </p>
-          <p className="flex items-start gap-2 text-sm text-fg-muted">
-            <IconAlertTriangle className="mt-0.5 size-4 shrink-0 text-warning-fg" />
-            <strong className="font-semibold text-fg">Copy the signing secret now: it will not be shown again.</strong>
-          </p>
-          <CopyField id="new-alert-secret" label="Signing secret" value={secret} testId="new-alert-secret" />
-          <div className="flex justify-end">
-            <Button size="sm" variant="ghost" onClick={() => setDismissed(secret)}>
-              I have copied it
-            </Button>
-          </div>
-        </div>
+        <OneTimeSecret
+          message={state.message}
+          warning={<strong className="font-semibold text-fg">Copy the signing secret now: it will not be shown again.</strong>}
+          id="new-alert-secret"
+          label="Signing secret"
+          value={secret}
+          testId="new-alert-secret"
+          onDismiss={() => setDismissed(secret)}
+        />
       ) : null}
       <form action={formAction} noValidate className="grid gap-4 sm:grid-cols-2" aria-label="Add an endpoint">
         <Field label="Name" error={state.fieldErrors?.name} hint="E.g. “#mail-ops channel” or “pager”.">
