@@ -1,4 +1,5 @@
-// npm run bench:queries [-- --events N] [--runs N] [--keep] – p50/p95 of every dashboard query on generated events, next to plain GROUP BY over raw events.
+// npm run bench:queries [-- --events N] [--runs N] [--keep] [--reuse DB] – p50/p95 of every dashboard query on generated events, next to plain GROUP BY over raw events.
+// --keep leaves the scratch database; --reuse runs the queries again on one kept earlier (migrated first, not regenerated).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -9,6 +10,7 @@ const { values: args } = parseArgs({
     events: { type: 'string', default: '10000000' },
     runs: { type: 'string', default: '20' },
     keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
   },
 });
 const EVENTS = Number(args.events);
@@ -108,30 +110,40 @@ async function time(fn: () => Promise<unknown>, runs: number, slowCut: boolean):
 }
 
 async function main(): Promise<void> {
-  const name = `dd_bench_${randomBytes(4).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const reuse = args.reuse;
+  if (reuse !== undefined && !/^dd_bench_[0-9a-f]{8}$/.test(reuse)) throw new Error('--reuse takes the name of a kept bench database (dd_bench_…)');
+  const name = reuse ?? `dd_bench_${randomBytes(4).toString('hex')}`;
+  if (reuse === undefined) await admin((c) => c.query(`CREATE DATABASE ${name}`));
   const url = withDatabase(serverUrl, name);
   process.env.DATABASE_URL = url;
-  console.log(`scratch database ${name} on ${new URL(serverUrl).host}`);
+  console.log(`${reuse === undefined ? 'scratch' : 'reused'} database ${name} on ${new URL(serverUrl).host}`);
   try {
     await migrate(url);
     const { pool, db } = await import('@/lib/db/client');
-    const orgId = randomUUID();
-    const batchId = randomUUID();
-    await pool().query(`INSERT INTO organization (id, slug, name) VALUES ($1, 'bench', 'Bench')`, [orgId]);
-    await pool().query(`INSERT INTO ingest_batch (id, organization_id, channel, format) VALUES ($1, $2, 'api', 'postfix')`, [batchId, orgId]);
-    const t0 = Date.now();
-    for (let lo = 0; lo < EVENTS; lo += CHUNK) {
-      const hi = Math.min(EVENTS, lo + CHUNK);
-      await pool().query(GENERATE_SQL, [orgId, batchId, lo, hi, START, EVENTS]);
-      console.log(`  generated ${hi.toLocaleString('en')} events (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    let orgId: string;
+    if (reuse === undefined) {
+      orgId = randomUUID();
+      const batchId = randomUUID();
+      await pool().query(`INSERT INTO organization (id, slug, name) VALUES ($1, 'bench', 'Bench')`, [orgId]);
+      await pool().query(`INSERT INTO ingest_batch (id, organization_id, channel, format) VALUES ($1, $2, 'api', 'postfix')`, [batchId, orgId]);
+      const t0 = Date.now();
+      for (let lo = 0; lo < EVENTS; lo += CHUNK) {
+        const hi = Math.min(EVENTS, lo + CHUNK);
+        await pool().query(GENERATE_SQL, [orgId, batchId, lo, hi, START, EVENTS]);
+        console.log(`  generated ${hi.toLocaleString('en')} events (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      }
+      const { writeRebuildRollups } = await import('@/lib/metrics/write-rebuild-rollups');
+      const t1 = Date.now();
+      const rebuilt = await writeRebuildRollups(orgId);
+      await pool().query('ANALYZE');
+      const tableRows = Object.entries(rebuilt.rowsByTable).map(([table, n]) => `${n.toLocaleString('en')} ${table}`);
+      console.log(`  rollups rebuilt in ${((Date.now() - t1) / 1000).toFixed(0)} s: ${tableRows.join(', ')} rows`);
+    } else {
+      orgId = (await pool().query<{ id: string }>(`SELECT id FROM organization WHERE slug = 'bench'`)).rows[0]?.id ?? '';
+      const events = Number((await pool().query<{ n: string }>('SELECT count(*) AS n FROM delivery_event')).rows[0]?.n);
+      if (!orgId || events !== EVENTS) throw new Error(`${name} holds ${events} events, not --events ${EVENTS}`);
+      await pool().query('ANALYZE');
     }
-    const { writeRebuildRollups } = await import('@/lib/metrics/write-rebuild-rollups');
-    const t1 = Date.now();
-    const rebuilt = await writeRebuildRollups(orgId);
-    await pool().query('ANALYZE');
-    const tableRows = Object.entries(rebuilt.rowsByTable).map(([table, n]) => `${n.toLocaleString('en')} ${table}`);
-    console.log(`  rollups rebuilt in ${((Date.now() - t1) / 1000).toFixed(0)} s: ${tableRows.join(', ')} rows`);
 
     const { getDeferralSeries } = await import('@/lib/metrics/queries/get-deferral-series');
     const { getProviderSummaries } = await import('@/lib/metrics/queries/get-provider-summaries');
@@ -139,6 +151,8 @@ async function main(): Promise<void> {
     const { getTopSignatures } = await import('@/lib/metrics/queries/get-top-signatures');
     const { getRetryBehaviour } = await import('@/lib/metrics/queries/get-retry-behaviour');
     const { listEvents } = await import('@/lib/ingest/queries/list-events');
+    const { getQueueSeries } = await import('@/lib/queue/queries/get-queue-series');
+    const { env } = await import('@/lib/env');
     const { chooseBucket, bucketSeconds } = await import('@/lib/metrics/buckets');
     const raw = (sql: string, params: unknown[]) => () => pool().query(sql, params);
     // The plain way: GROUP BY over delivery_event for the same answer (without gap filling).
@@ -182,6 +196,13 @@ async function main(): Promise<void> {
       cases.push({ query: 'top signatures by ip', range: label, run: () => getTopSignatures(orgId, { ip: '192.0.2.3', from, to }) });
       cases.push({ query: 'retry behaviour (sampled)', range: label, run: () => getRetryBehaviour(orgId, { from, to }) });
       cases.push({ query: 'events list page (100)', range: label, run: () => listEvents(orgId, { from, to, limit: 100 }) });
+      for (const provider of [undefined, 'microsoft-365']) {
+        cases.push({
+          query: `queue depth + oldest age${provider ? ` ${provider}` : ''}`,
+          range: label,
+          run: () => getQueueSeries(orgId, { from, to, bucketSeconds: w, provider }, env().QUEUE_MAX_LIFETIME_SECONDS),
+        });
+      }
     }
     cases.push({
       query: 'provider summaries',
@@ -216,7 +237,7 @@ async function main(): Promise<void> {
     await db().$disconnect();
     await pool().end();
   } finally {
-    if (args.keep) console.log(`kept ${url}`);
+    if (args.keep || reuse !== undefined) console.log(`kept ${url}`);
     else await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   }
 }

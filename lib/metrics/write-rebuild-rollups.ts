@@ -1,6 +1,6 @@
 import { pool } from '@/lib/db/client';
 import { env } from '@/lib/env';
-import { QUEUE_LOCK_SQL, queueFoldSql } from '@/lib/queue/queue-sql';
+import { QUEUE_LOCK_SQL, queueFoldSql, queueRollupTables } from '@/lib/queue/queue-sql';
 import { rollups } from './rollup-sql';
 
 export type RollupTable = (typeof rollups)[number]['table'];
@@ -23,7 +23,7 @@ export async function writeRebuildRollups(
     }
     await client.query(QUEUE_LOCK_SQL, [organizationId]);
     await client.query('DELETE FROM message_state WHERE organization_id = $1::uuid', [organizationId]);
-    await client.query('DELETE FROM queue_delta_minute WHERE organization_id = $1::uuid', [organizationId]);
+    for (const table of queueRollupTables) await client.query(`DELETE FROM ${table} WHERE organization_id = $1::uuid`, [organizationId]);
     await client.query(queueFoldSql('delivery_event'), [organizationId, queueLifetimeSeconds]);
     await client.query('COMMIT');
     return { metricRows: rowsByTable.metric_minute, signatureRows: rowsByTable.signature_minute, rowsByTable };

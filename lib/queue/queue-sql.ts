@@ -2,7 +2,15 @@
  * Queue reconstruction from message lifecycles. Each message (source + host + queue id or message id
  * + recipient) is queued from its arrival (first attempt time minus the MTA's reported delay) until
  * its final outcome, or until the maximal queue lifetime passes when its fate is never seen.
- * queue_delta_minute holds +1/-1 at those minutes; depth at t is the running sum.
+ * queue_delta_minute holds +1/-1 at those minutes (and the lifetime ends, aged_out); depth at t is the
+ * running sum. queue_delta_hour and queue_delta_day hold the same sums per UTC hour and day.
+ *
+ * queue_oldest_minute holds, per minute in which messages leave the queue, the earliest arrival among them
+ * (only messages queued at some minute boundary, the only ones a bucket end can see): the oldest message queued
+ * at a minute-aligned T is the earliest arrival among rows from T on, when that arrival is at or before T.
+ * A minimum cannot be updated by subtraction, so each minute a batch touches is recomputed: the stored
+ * messages leaving in it, less those the batch changes, plus their new versions. queue_oldest_hour and
+ * queue_oldest_day are the minima of their minutes and hours, recomputed the same way.
  *
  * The same statement serves the ingest transaction (source `ingest_inserted`, the rows just stored)
  * and the rebuild (source `delivery_event`). When a message's interval changes, its old interval is
@@ -12,6 +20,49 @@
 type Source = 'ingest_inserted' | 'delivery_event';
 
 export const QUEUE_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtextextended('queue-fold:' || $1::text, 0))`;
+
+/** UTC-aligned origin of every bucket, as in lib/metrics (date_bin does not depend on the session time zone). */
+const ORIGIN = `TIMESTAMPTZ '2000-01-01 00:00:00+00'`;
+/** The minute b with b < ends_at <= b + 1 minute: a message leaving in it is still queued at b, and no longer at b + 1 minute. */
+const LEAVES_MINUTE = `date_bin(interval '1 minute', ends_at - interval '1 microsecond', ${ORIGIN})`;
+
+/** Adds the statement's minute_deltas, summed into `table`'s buckets, to `table`. */
+function deltaUpsert(table: string, bucket: string): string {
+  return `INSERT INTO ${table} AS q (organization_id, bucket, provider, sending_ip, delta, aged_out)
+  SELECT $1::uuid, ${bucket}, provider, sending_ip, sum(d), sum(aged) FROM minute_deltas
+  GROUP BY 2, 3, 4 HAVING sum(d) <> 0 OR sum(aged) <> 0 ORDER BY 2, 3, 4
+  ON CONFLICT (organization_id, bucket, provider, sending_ip) DO UPDATE SET delta = q.delta + EXCLUDED.delta, aged_out = q.aged_out + EXCLUDED.aged_out`;
+}
+
+/**
+ * New minima of the `width` buckets that hold a recomputed finer bucket: the finer table's stored rows of those buckets,
+ * less the recomputed ones, plus their new values (NULL when no message is left in them).
+ */
+function oldestRollup(finerTable: string, finerNew: string, width: string): string {
+  return `SELECT date_bin(interval '${width}', b, ${ORIGIN}) AS b, provider, sending_ip, min(oldest) AS oldest FROM (
+    SELECT b, provider, sending_ip, oldest FROM ${finerNew}
+    UNION ALL
+    SELECT f.bucket, f.provider, f.sending_ip, f.oldest_first_seen_at
+    FROM (SELECT DISTINCT date_bin(interval '${width}', b, ${ORIGIN}) AS c, provider, sending_ip FROM ${finerNew}) k
+    JOIN ${finerTable} f ON f.organization_id = $1::uuid AND f.bucket >= k.c AND f.bucket < k.c + interval '${width}' AND f.provider = k.provider AND f.sending_ip = k.sending_ip
+    WHERE NOT EXISTS (SELECT 1 FROM ${finerNew} n WHERE n.b = f.bucket AND n.provider = f.provider AND n.sending_ip = f.sending_ip)
+  ) x GROUP BY 1, 2, 3`;
+}
+
+/** Stores recomputed minima: a bucket left without a message loses its row. */
+function oldestWrites(table: string, recomputed: string): string {
+  return `${table}_write AS (
+  INSERT INTO ${table} AS q (organization_id, bucket, provider, sending_ip, oldest_first_seen_at)
+  SELECT $1::uuid, b, provider, sending_ip, oldest FROM ${recomputed} WHERE oldest IS NOT NULL ORDER BY 2, 3, 4
+  ON CONFLICT (organization_id, bucket, provider, sending_ip) DO UPDATE SET oldest_first_seen_at = EXCLUDED.oldest_first_seen_at
+), ${table}_clear AS (
+  DELETE FROM ${table} q USING ${recomputed} n
+  WHERE q.organization_id = $1::uuid AND q.bucket = n.b AND q.provider = n.provider AND q.sending_ip = n.sending_ip AND n.oldest IS NULL
+)`;
+}
+
+/** Every table the fold writes besides message_state, which the rebuild empties before folding all events again. */
+export const queueRollupTables = ['queue_delta_minute', 'queue_delta_hour', 'queue_delta_day', 'queue_oldest_minute', 'queue_oldest_hour', 'queue_oldest_day'] as const;
 
 export function queueFoldSql(source: Source): string {
   const orgFilter = source === 'delivery_event' ? 'AND organization_id = $1::uuid' : '';
@@ -32,7 +83,7 @@ WITH ev AS (
          (array_agg(recipient_domain ORDER BY occurred_at DESC))[1] AS recipient_domain
   FROM ev GROUP BY k
 ), old AS (
-  SELECT m.provider, m.sending_ip, m.first_seen_at, m.ends_at
+  SELECT m.provider, m.sending_ip, m.first_seen_at, m.ends_at, m.final_at
   FROM message_state m JOIN agg ON m.organization_id = $1::uuid AND m.message_key = agg.k
 ), up AS (
   INSERT INTO message_state AS m (organization_id, message_key, provider, sending_ip, recipient_domain, first_seen_at, last_attempt_at,
@@ -54,14 +105,40 @@ WITH ev AS (
     ends_at = coalesce(
       CASE WHEN m.final_at IS NULL OR (EXCLUDED.final_at IS NOT NULL AND EXCLUDED.final_at < m.final_at) THEN EXCLUDED.final_at ELSE m.final_at END,
       least(m.first_seen_at, EXCLUDED.first_seen_at) + make_interval(secs => $2::int))
-  RETURNING provider, sending_ip, first_seen_at, ends_at
+  RETURNING provider, sending_ip, first_seen_at, ends_at, final_at
 ), deltas AS (
-  SELECT provider, sending_ip, date_trunc('minute', first_seen_at) AS b, 1 AS d FROM up
-  UNION ALL SELECT provider, sending_ip, date_trunc('minute', ends_at), -1 FROM up
-  UNION ALL SELECT provider, sending_ip, date_trunc('minute', first_seen_at), -1 FROM old
-  UNION ALL SELECT provider, sending_ip, date_trunc('minute', ends_at), 1 FROM old
-)
-INSERT INTO queue_delta_minute AS q (organization_id, bucket, provider, sending_ip, delta)
-SELECT $1::uuid, b, provider, sending_ip, sum(d) FROM deltas GROUP BY b, provider, sending_ip HAVING sum(d) <> 0 ORDER BY 2, 3, 4
-ON CONFLICT (organization_id, bucket, provider, sending_ip) DO UPDATE SET delta = q.delta + EXCLUDED.delta`;
+  SELECT provider, sending_ip, date_trunc('minute', first_seen_at) AS b, 1 AS d, 0 AS aged FROM up
+  UNION ALL SELECT provider, sending_ip, date_trunc('minute', ends_at), -1, (final_at IS NULL)::int FROM up
+  UNION ALL SELECT provider, sending_ip, date_trunc('minute', first_seen_at), -1, 0 FROM old
+  UNION ALL SELECT provider, sending_ip, date_trunc('minute', ends_at), 1, -(final_at IS NULL)::int FROM old
+), minute_deltas AS (
+  SELECT b, provider, sending_ip, sum(d) AS d, sum(aged) AS aged FROM deltas GROUP BY b, provider, sending_ip HAVING sum(d) <> 0 OR sum(aged) <> 0
+), delta_minute AS (
+  ${deltaUpsert('queue_delta_minute', 'b')}
+), delta_hour AS (
+  ${deltaUpsert('queue_delta_hour', `date_bin(interval '1 hour', b, ${ORIGIN})`)}
+), delta_day AS (
+  ${deltaUpsert('queue_delta_day', `date_bin(interval '1 day', b, ${ORIGIN})`)}
+), versions AS (
+  SELECT provider, sending_ip, first_seen_at, ${LEAVES_MINUTE} AS b, true AS is_new FROM up
+  UNION ALL SELECT provider, sending_ip, first_seen_at, ${LEAVES_MINUTE}, false FROM old
+), touched_minute AS (
+  SELECT DISTINCT b, provider, sending_ip FROM versions WHERE first_seen_at <= b
+), leaving AS (
+  SELECT t.b, m.provider, m.sending_ip, m.first_seen_at
+  FROM (SELECT DISTINCT b FROM touched_minute) t
+  JOIN message_state m ON m.organization_id = $1::uuid AND m.ends_at > t.b AND m.ends_at <= t.b + interval '1 minute' AND m.first_seen_at <= t.b
+  WHERE NOT EXISTS (SELECT 1 FROM agg WHERE agg.k = m.message_key)
+  UNION ALL SELECT b, provider, sending_ip, first_seen_at FROM versions WHERE is_new AND first_seen_at <= b
+), oldest_minute AS (
+  SELECT t.b, t.provider, t.sending_ip, min(l.first_seen_at) AS oldest
+  FROM touched_minute t LEFT JOIN leaving l USING (b, provider, sending_ip) GROUP BY 1, 2, 3
+), oldest_hour AS (
+  ${oldestRollup('queue_oldest_minute', 'oldest_minute', '1 hour')}
+), oldest_day AS (
+  ${oldestRollup('queue_oldest_hour', 'oldest_hour', '1 day')}
+), ${oldestWrites('queue_oldest_minute', 'oldest_minute')},
+${oldestWrites('queue_oldest_hour', 'oldest_hour')},
+${oldestWrites('queue_oldest_day', 'oldest_day')}
+SELECT count(*) FROM up`;
 }

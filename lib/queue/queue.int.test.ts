@@ -32,6 +32,17 @@ const ev = (queueId: string, at: string, outcome: string, ip: string, delaySecon
   reply: outcome === 'deferred' ? `451 4.7.500 Server busy. Please try again later from [${ip}]. (S77714)` : '250 2.6.0 Queued mail for delivery',
 });
 
+/** Every queue rollup of an organisation, without the rows whose changes cancelled out. */
+async function queueRollups(organizationId: string): Promise<Record<string, unknown[]>> {
+  const { pool } = await import('@/lib/db/client');
+  const out: Record<string, unknown[]> = {};
+  for (const level of ['minute', 'hour', 'day']) {
+    out[`delta_${level}`] = (await pool().query(`SELECT bucket, provider, sending_ip, delta, aged_out FROM queue_delta_${level} WHERE organization_id = $1 AND (delta <> 0 OR aged_out <> 0) ORDER BY 1, 2, 3`, [organizationId])).rows;
+    out[`oldest_${level}`] = (await pool().query(`SELECT bucket, provider, sending_ip, oldest_first_seen_at FROM queue_oldest_${level} WHERE organization_id = $1 ORDER BY 1, 2, 3`, [organizationId])).rows;
+  }
+  return out;
+}
+
 async function series(from: string, to: string, provider?: string) {
   const { getQueueSeries } = await import('./queries/get-queue-series');
   return getQueueSeries(orgId, { from: new Date(from), to: new Date(to), bucketSeconds: 600, provider }, LIFETIME);
@@ -72,7 +83,7 @@ test('the incremental queue state equals a rebuild from raw events', async () =>
   const { pool } = await import('@/lib/db/client');
   const snap = async () => ({
     state: (await pool().query('SELECT encode(message_key, \'hex\') k, provider, sending_ip, first_seen_at, final_at, ends_at, attempts, deferrals, sending_ips FROM message_state WHERE organization_id = $1 ORDER BY 1', [orgId])).rows,
-    deltas: (await pool().query('SELECT bucket, provider, sending_ip, delta FROM queue_delta_minute WHERE organization_id = $1 AND delta <> 0 ORDER BY 1, 2, 3', [orgId])).rows,
+    ...(await queueRollups(orgId)),
   });
   const live = await snap();
   expect(live.state).toHaveLength(2);
@@ -103,4 +114,91 @@ test('queue samples reported by the MTA are preferred over the reconstruction', 
     ['10:40', 2, 6300],
     ['10:50', null, null],
   ]);
+});
+
+test('depth, oldest age and aged-out count read from the minute, hour and day rollups equal a scan of the message lifecycles', async () => {
+  const { createOrganization } = await import('@/lib/auth/accounts');
+  const { ingestStream } = await import('@/lib/ingest/pipeline');
+  const { getQueueSeries } = await import('./queries/get-queue-series');
+  const { writeRebuildRollups } = await import('@/lib/metrics/write-rebuild-rollups');
+  const { pool } = await import('@/lib/db/client');
+  const org = (await createOrganization({ slug: 'queue-levels' })).id;
+  const lifetime = 2 * 24 * 3600;
+  // 400 messages over 4 days: most deferred once or twice then delivered or bounced, hours to days later; one in six never
+  // seen again (aged out after the lifetime); a few delivered only after the lifetime. Seeded, so every run is the same.
+  let seed = 11;
+  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const start = Date.parse('2024-02-01T00:00:00Z');
+  const events: object[] = [];
+  for (let i = 0; i < 400; i++) {
+    const arrived = start + Math.floor(random() * 4 * 24 * 3600_000);
+    const ip = `203.0.113.${1 + (i % 3)}`;
+    const mx = i % 2 === 0 ? 'contoso-com.mail.protection.outlook.com' : 'gmail-smtp-in.l.google.com';
+    const at = (ms: number, outcome: string) => ({
+      occurredAt: new Date(arrived + ms).toISOString(), source: 'postfix', sourceHost: 'mx1', queueId: `L${i}`, recipient: `r${i}@example.com`,
+      mxHost: mx, sendingIp: ip, outcome, delaySeconds: Math.floor(ms / 1000),
+      reply: outcome === 'deferred' ? '451 4.7.500 Server busy. Please try again later.' : outcome === 'bounced' ? '550 5.1.1 no such user' : '250 2.0.0 OK',
+    });
+    const firstTry = Math.floor(random() * 120_000);
+    events.push(at(firstTry, 'deferred'));
+    const roll = random();
+    if (roll < 0.5) events.push(at(firstTry + Math.floor(random() * 6 * 3600_000), 'delivered'));
+    else if (roll < 0.7) events.push(at(firstTry + 600_000, 'deferred'), at(firstTry + Math.floor(random() * 30 * 3600_000), 'bounced'));
+    else if (roll < 0.8) events.push(at(firstTry + (lifetime + 3600) * 1000, 'delivered'));
+    else if (roll < 0.83) events.push(at(0, 'delivered'));
+  }
+  // Shuffled into batches, so later batches move intervals that earlier ones stored.
+  events.sort(() => random() - 0.5);
+  for (let i = 0; i < events.length; i += 150) {
+    const body = Buffer.from(events.slice(i, i + 150).map((e) => JSON.stringify(e)).join('\n'));
+    await ingestStream((async function* () { yield body; })(), {
+      organizationId: org, channel: 'api', format: 'ndjson', maxBytes: 1 << 24, now: new Date('2024-03-01T00:00:00Z'), queueLifetimeSeconds: lifetime,
+    });
+  }
+  const live = await queueRollups(org);
+  await writeRebuildRollups(org, lifetime);
+  expect(await queueRollups(org)).toEqual(live);
+
+  const scan = async (from: Date, to: Date, bucketSeconds: number, provider?: string) => {
+    const { rows } = await pool().query<{ t: Date; depth: number; oldest: Date | null }>(
+      `WITH b AS (SELECT generate_series(date_bin($4 * interval '1 second', $2::timestamptz, 'epoch'), $3::timestamptz - interval '1 microsecond', $4 * interval '1 second') AS t)
+       SELECT b.t,
+              (SELECT count(*) FILTER (WHERE date_trunc('minute', first_seen_at) < x) - count(*) FILTER (WHERE date_trunc('minute', ends_at) < x)
+               FROM message_state, LATERAL (SELECT least(b.t + $4 * interval '1 second', date_trunc('minute', $3::timestamptz - interval '1 microsecond') + interval '1 minute') AS x) c
+               WHERE organization_id = $1 AND ($5::text IS NULL OR provider = $5))::int AS depth,
+              (SELECT min(first_seen_at) FROM message_state WHERE organization_id = $1 AND ($5::text IS NULL OR provider = $5)
+                 AND ends_at > b.t + $4 * interval '1 second' AND first_seen_at <= b.t + $4 * interval '1 second') AS oldest
+       FROM b ORDER BY b.t`,
+      [org, from, to, bucketSeconds, provider ?? null],
+    );
+    const { rows: aged } = await pool().query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM message_state WHERE organization_id = $1 AND final_at IS NULL AND ends_at >= $2 AND ends_at < $3 AND ($4::text IS NULL OR provider = $4)`,
+      [org, from, to, provider ?? null],
+    );
+    return {
+      agedOutInRange: aged[0]?.n,
+      points: rows.map((r) => {
+        const end = r.t.getTime() + bucketSeconds * 1000;
+        return { t: r.t.toISOString(), depth: r.depth, oldestAgeSeconds: r.oldest ? Math.max(0, Math.round((end - r.oldest.getTime()) / 1000)) : null };
+      }),
+    };
+  };
+  const cases: Array<[from: string, to: string, bucketSeconds: number]> = [
+    ['2024-02-02T10:17:31.250Z', '2024-02-02T11:17:31.250Z', 60],
+    ['2024-02-02T07:03:00Z', '2024-02-03T07:03:00Z', 300],
+    ['2024-02-02T23:20:00Z', '2024-02-03T02:50:10Z', 600],
+    ['2024-02-01T00:00:00Z', '2024-02-08T00:00:00Z', 3600],
+    ['2024-01-31T05:00:00Z', '2024-02-09T17:45:12.5Z', 21_600],
+    ['2024-01-30T00:00:00Z', '2024-02-10T00:00:00Z', 86_400],
+  ];
+  let agedOut = 0;
+  for (const [from, to, bucketSeconds] of cases) {
+    for (const provider of [undefined, 'microsoft-365']) {
+      const got = await getQueueSeries(org, { from: new Date(from), to: new Date(to), bucketSeconds, provider }, lifetime);
+      expect(got.points.some((p) => p.oldestAgeSeconds !== null && p.oldestAgeSeconds > 3600 && (p.depth ?? 0) > 1)).toBe(true);
+      agedOut += got.agedOutInRange;
+      expect({ from, bucketSeconds, provider, agedOutInRange: got.agedOutInRange, points: got.points }).toEqual({ from, bucketSeconds, provider, ...(await scan(new Date(from), new Date(to), bucketSeconds, provider)) });
+    }
+  }
+  expect(agedOut).toBeGreaterThan(0);
 });

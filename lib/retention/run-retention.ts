@@ -5,7 +5,7 @@ import { pool } from '@/lib/db/client';
 /**
  * Retention of raw events: delivery_event rows (and ingest_batch rows) older than an age are deleted in
  * small batches, one short transaction each, so ingestion and dashboards keep running meanwhile.
- * Rollups (metric_minute, signature_minute, queue_delta_minute), message_state and queue samples are
+ * Rollups (metric_*, signature_*, queue_delta_*, queue_oldest_*), message_state and queue samples are
  * never touched: dashboards keep their history after the raw rows are gone. Events from the start of
  * any incident that is not resolved are kept, so its transcripts and escalation package stay complete.
  */
