@@ -1,13 +1,13 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 import { verifySignature } from './payload';
 
 // Alerts end to end: detection actions → outbox (in a transaction) → signed POSTs to a real HTTP
 // server on 127.0.0.1, with a 500 answered first, retried after the backoff, never sent again once delivered.
 
-let database: TestDatabase;
+withAppDatabase();
 let server: Server;
 let base: string;
 
@@ -62,7 +62,6 @@ async function* once(body: string): AsyncGenerator<Uint8Array> {
 }
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -80,10 +79,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 async function newOrg(slug: string): Promise<string> {

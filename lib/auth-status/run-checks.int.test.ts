@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTestDnsServer, type TestDnsServer } from '@/lib/test-support/dns-server';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 import { createDnsResolver, type DnsResolver } from './dns/resolver';
 
-let database: TestDatabase;
+withAppDatabase();
 let server: TestDnsServer;
 let resolver: DnsResolver;
 let orgId: string;
@@ -17,7 +17,6 @@ const SPF_BOTH = 'v=spf1 ip4:203.0.113.7 ip4:203.0.113.8 -all';
 const SPF_ONE = 'v=spf1 ip4:203.0.113.7 -all';
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   server = await startTestDnsServer({
     'example.org': [txt(SPF_BOTH), { type: 'MX', data: { preference: 10, exchange: 'mx.example.org' } }],
     'mx.example.org': [a('203.0.113.25')],
@@ -56,10 +55,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 async function run(at: string) {

@@ -1,26 +1,18 @@
 import { readdirSync } from 'node:fs';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { beforeAll, expect, test } from 'vitest';
 import { corpusPath, readCorpusBytes } from '@/lib/test-support/corpus';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 import { ApiError } from '@/lib/http/errors';
 import { parseDmarcReport, reportKey } from './dmarc/parse-report';
 
-let database: TestDatabase;
+withAppDatabase();
 let corpusOrg: string;
 let queryOrg: string;
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   const { createOrganization } = await import('@/lib/auth/accounts');
   corpusOrg = (await createOrganization({ slug: 'corpus' })).id;
   queryOrg = (await createOrganization({ slug: 'queries' })).id;
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 async function ingest(orgId: string, bytes: Uint8Array, filename?: string) {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { beforeAll, expect, test } from 'vitest';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 import { throttledIps } from './catalog';
 import type { DemoLoadResult } from './load-demo';
 import { demoTimeline } from './scenario';
@@ -9,23 +9,15 @@ const tl = demoTimeline(NOW);
 const MINUTE_MS = 60_000;
 const at = (base: Date, minutes: number) => new Date(base.getTime() + minutes * MINUTE_MS);
 
-let database: TestDatabase;
+withAppDatabase();
 let orgId: string;
 let first: DemoLoadResult;
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   const { createOrganization } = await import('@/lib/auth/accounts');
   orgId = (await createOrganization({ slug: 'demo' })).id;
   const { loadDemo } = await import('./load-demo');
   first = await loadDemo(orgId, { now: NOW });
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 async function rows<T>(sql: string, params: unknown[]): Promise<T[]> {

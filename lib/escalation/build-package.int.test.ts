@@ -4,10 +4,10 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import packageJson from '@/package.json';
 import type { DnsResolver } from '@/lib/auth-status/dns/resolver';
 import type { IncidentDto } from '@/lib/incidents/queries/incident-dto';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 import { startTestDnsServer, type TestDnsServer } from '@/lib/test-support/dns-server';
 
-let database: TestDatabase;
+withAppDatabase();
 let dns: TestDnsServer;
 let resolver: DnsResolver;
 let acme: string;
@@ -81,7 +81,6 @@ async function play(org: string, ips: string[], tenants: string[]): Promise<Inci
 }
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   dns = await startTestDnsServer(
     {
       '7.113.0.203.in-addr.arpa': [{ type: 'PTR', data: 'mail.example.org' }],
@@ -102,10 +101,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await dns.close();
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 /** RFC 4180 rows (quoted cells with doubled quotes, CRLF line ends), the header row first. */

@@ -1,18 +1,7 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { expect, test } from 'vitest';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 
-let database: TestDatabase;
-
-beforeAll(async () => {
-  database = await useFreshAppDatabase();
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
-});
+withAppDatabase();
 
 async function setup() {
   const { createOrganization } = await import('@/lib/auth/accounts');

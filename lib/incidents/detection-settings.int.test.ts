@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, test, vi } from 'vitest';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { beforeAll, expect, test, vi } from 'vitest';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 import { createWorld, episodeLines, ingestEpisode, type World } from '@/tests/security/fixtures';
 
 // The route handlers are called with a Request. A session needs Next's request scope, so Auth.js's `auth()` answers
@@ -10,19 +10,11 @@ vi.mock('@/lib/auth/config', async (importOriginal) => ({
   auth: async () => (session.userId ? { user: { id: session.userId } } : null),
 }));
 
-let database: TestDatabase;
+withAppDatabase();
 let world: World;
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   world = await createWorld();
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 async function call(method: 'GET' | 'PATCH', as: 'admin' | 'viewer', org: 'acme' | 'other', body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {

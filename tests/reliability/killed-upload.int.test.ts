@@ -1,16 +1,15 @@
 import http from 'node:http';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 import { startAppProcess, type AppProcess } from './app-processes';
 import { count, dayAgo, ingestBody, postfixChunks } from './support';
 
-let database: TestDatabase;
+const database = withAppDatabase();
 let orgId: string;
 let token: string;
 const apps: AppProcess[] = [];
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   const { createOrganization } = await import('@/lib/auth/accounts');
   const { createApiToken } = await import('@/lib/auth/tokens');
   orgId = (await createOrganization({ slug: 'acme' })).id;
@@ -19,10 +18,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const app of apps) await app.kill();
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 const events = () => count('SELECT count(*) AS n FROM delivery_event WHERE organization_id = $1', orgId);
@@ -59,7 +54,7 @@ function upload(app: AppProcess, body: Buffer<ArrayBuffer>, uploadId: string): P
 test('an app process killed in the middle of an upload leaves nothing; re-sending the upload counts nothing twice', async () => {
   const [file] = postfixChunks(dayAgo(3), 8000, 8000, 11);
   if (!file) throw new Error('no log generated');
-  const app = await startAppProcess(database.url);
+  const app = await startAppProcess(database().url);
   apps.push(app);
 
   // Stream the first 70 % of the file, then wait for the server to be inside its ingest transaction, then SIGKILL it.
@@ -81,7 +76,7 @@ test('an app process killed in the middle of an upload leaves nothing; re-sendin
   expect(await events()).toBe(0);
   expect(await batches()).toBe(0);
 
-  const restarted = await startAppProcess(database.url);
+  const restarted = await startAppProcess(database().url);
   apps.push(restarted);
   const again = await upload(restarted, file.data, 'upload-0001');
   expect(again).toMatchObject({ status: 200, json: { accepted: file.deliveryLines, duplicates: 0, rejected: 0 } });

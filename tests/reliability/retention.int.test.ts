@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { beforeAll, expect, test } from 'vitest';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 import { count, dayAgo, derivedSnapshot, ingestBody, postfixChunks } from './support';
 
-let database: TestDatabase;
+withAppDatabase();
 let orgId: string;
 let otherOrgId: string;
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   const { createOrganization } = await import('@/lib/auth/accounts');
   orgId = (await createOrganization({ slug: 'acme' })).id;
   otherOrgId = (await createOrganization({ slug: 'other' })).id;
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 const DAY_MS = 24 * 3600 * 1000;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 import { startAppProcess, type AppProcess } from './app-processes';
 import { count, dayAgo, ingestBody, postfixChunks } from './support';
 
 // Two app processes on one database. They serve the real route handlers through node:http rather than two
 // `next start` servers: the same code paths (guard, ingest pipeline, LiveHub, SSE route, runDetection) without a
 // production build in the test suite; scripts/soak.ts runs the real server.
-let database: TestDatabase;
+const database = withAppDatabase();
 let orgId: string;
 let ingestToken: string;
 let readToken: string;
@@ -14,22 +14,17 @@ let a: AppProcess;
 let b: AppProcess;
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   const { createOrganization } = await import('@/lib/auth/accounts');
   const { createApiToken } = await import('@/lib/auth/tokens');
   orgId = (await createOrganization({ slug: 'acme' })).id;
   ingestToken = (await createApiToken({ organizationId: orgId, name: 'mx1', scope: 'ingest' })).token;
   readToken = (await createApiToken({ organizationId: orgId, name: 'wall', scope: 'read' })).token;
-  [a, b] = await Promise.all([startAppProcess(database.url), startAppProcess(database.url)]);
+  [a, b] = await Promise.all([startAppProcess(database().url), startAppProcess(database().url)]);
 });
 
 afterAll(async () => {
   await a?.kill();
   await b?.kill();
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 interface SseEvent {

@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { beforeAll, expect, test } from 'vitest';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 import { createWorld, type World } from './fixtures';
 
-let database: TestDatabase;
+withAppDatabase();
 let world: World;
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   world = await createWorld();
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 test('entries are written per organisation, listed newest first, and never shown to another organisation', async () => {

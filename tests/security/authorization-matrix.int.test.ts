@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, test, vi } from 'vitest';
+import { beforeAll, expect, test, vi } from 'vitest';
 import type { Action } from '@/lib/auth/permissions';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 import { createWorld, dmarcXml, episodeLines, ingestEpisode, principalNames, type PrincipalName, type World } from './fixtures';
 
 // Every route file × every principal gets exactly the expected status. Route handlers are called directly with a
@@ -30,7 +30,7 @@ interface Recipe {
   request: (i: number) => { path: string; method?: Method; body?: string; headers?: Record<string, string>; params?: Record<string, string> };
 }
 
-let database: TestDatabase;
+withAppDatabase();
 let world: World;
 let incidentId: string;
 
@@ -148,18 +148,10 @@ async function call(handler: Handler, recipe: Recipe, who: PrincipalName, ip: st
 beforeAll(async () => {
   // The escalation package looks up PTR records; a closed local port answers at once instead of waiting on the network.
   process.env.DNS_SERVERS = '127.0.0.1:9';
-  database = await useFreshAppDatabase();
   world = await createWorld();
   await ingestEpisode(world.acme.id, episodeLines(6));
   const { db } = await import('@/lib/db/client');
   incidentId = (await db().incident.findFirstOrThrow({ where: { organizationId: world.acme.id }, select: { id: true } })).id;
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 test('every route file and every exported method has an entry in the matrix', async () => {

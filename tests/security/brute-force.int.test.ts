@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { beforeAll, expect, test } from 'vitest';
 import { SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_IP, TOKEN_FAILURES_PER_IP } from '@/lib/security/limits';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 import { createWorld, type World } from './fixtures';
 
 // Sign-in and token use under attack: the limits hold across calls (state in PostgreSQL), answer clearly, and do
 // not lock out others. Sign-ins go through Auth.js's own HTTP handler, as a browser or a script would.
 
-let database: TestDatabase;
+withAppDatabase();
 let world: World;
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   world = await createWorld();
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync, zipSync } from 'fflate';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { beforeAll, expect, test } from 'vitest';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 import { createWorld, dmarcXml, type World } from './fixtures';
 
 // Hostile input through the real route handlers: formula cells in CSV exports, compression bombs, archive entry
@@ -11,22 +11,14 @@ import { createWorld, dmarcXml, type World } from './fixtures';
 const ROOT = path.resolve(__dirname, '../..');
 const MAX_BODY_BYTES = 1024 * 1024;
 
-let database: TestDatabase;
+withAppDatabase();
 let world: World;
 
 beforeAll(async () => {
   // Small limits so the bombs stay small here; the limits scale the same way at their defaults.
   process.env.MAX_BODY_BYTES = String(MAX_BODY_BYTES);
   process.env.MAX_UPLOAD_BYTES = String(MAX_BODY_BYTES);
-  database = await useFreshAppDatabase();
   world = await createWorld();
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, test, vi } from 'vitest';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { beforeAll, expect, test, vi } from 'vitest';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 import { createWorld, dmarcXml, episodeLines, ingestEpisode, type World } from './fixtures';
 
 // Two organisations hold look-alike data: the same S77714 episode (same queue ids, replies, IP, minutes), acme at
@@ -14,7 +14,7 @@ vi.mock('@/lib/auth/config', async (importOriginal) => ({
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
-let database: TestDatabase;
+withAppDatabase();
 let world: World;
 const incidentOf: Record<'acme' | 'other', string> = { acme: '', other: '' };
 const ACME_ATTEMPTS = 6 * 120;
@@ -38,7 +38,6 @@ async function ask(route: string, path: string, as: { token?: string; userId?: s
 
 beforeAll(async () => {
   process.env.DNS_SERVERS = '127.0.0.1:9';
-  database = await useFreshAppDatabase();
   world = await createWorld();
   await ingestEpisode(world.acme.id, episodeLines(6), 'acme-mx1.log');
   await ingestEpisode(world.other.id, episodeLines(3), 'other-mx1.log');
@@ -48,13 +47,6 @@ beforeAll(async () => {
   for (const name of ['acme', 'other'] as const) {
     incidentOf[name] = (await db().incident.findFirstOrThrow({ where: { organizationId: world[name].id }, select: { id: true } })).id;
   }
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 test('both organisations hold the episode and an incident of their own', () => {

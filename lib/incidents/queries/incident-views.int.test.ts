@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { beforeAll, expect, test } from 'vitest';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 
 // The incident pages' own queries (list with filters, per-IP/domain breakdown, sample transcripts)
 // over the S77714 episode of run-detection.int.test.ts, ingested and detected like the app does.
 
-let database: TestDatabase;
+withAppDatabase();
 let org: string;
 
 const T0 = Date.UTC(2023, 9, 11, 1, 0);
@@ -56,7 +56,6 @@ async function* once(body: string): AsyncGenerator<Uint8Array> {
 }
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   const { createOrganization } = await import('@/lib/auth/accounts');
   org = (await createOrganization({ slug: 'views' })).id;
   const { ingestStream } = await import('@/lib/ingest/pipeline');
@@ -66,13 +65,6 @@ beforeAll(async () => {
     await ingestStream(once(lines.join('\n')), { organizationId: org, channel: 'api', format: 'ndjson', maxBytes: 64 * 1024 * 1024, now: at(m + 20) });
     await runDetection(org, at(m + 20));
   }
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 test('the list puts the open incident before the resolved one and filters by status, provider and scope', async () => {

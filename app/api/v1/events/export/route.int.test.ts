@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { beforeAll, expect, test } from 'vitest';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 
-let database: TestDatabase;
+withAppDatabase();
 let tokens: { ingest: string; read: string; otherRead: string };
 
 const IP = '203.0.113.7';
@@ -9,7 +9,6 @@ const MINUTE_MS = 60_000;
 const S77714 = (at: Date) => `451 4.7.500 Server busy. Please try again later from [${IP}]. (S77714) [MW2NAM12FT080.eop-nam12.prod.protection.outlook.com ${at.toISOString()} 08DBC41AE3EEAC91]`;
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   const { createOrganization } = await import('@/lib/auth/accounts');
   const { createApiToken } = await import('@/lib/auth/tokens');
   const acme = await createOrganization({ slug: 'acme' });
@@ -39,13 +38,6 @@ beforeAll(async () => {
   const { POST } = await import('../route');
   const res = await POST(new Request('http://localhost/api/v1/events?format=ndjson', { method: 'POST', body: lines.join('\n'), headers: { authorization: `Bearer ${tokens.ingest}` } }), { params: Promise.resolve({}) });
   expect(await res.json()).toMatchObject({ accepted: 30, rejected: 0 });
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 async function exportCsv(query: string, token = tokens.read) {
