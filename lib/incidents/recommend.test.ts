@@ -39,3 +39,15 @@ test('repeats are found after normalising case, punctuation and spacing; the rul
     'Do not rotate IPs, nor change MX.',
   ]);
 });
+
+test('a defect the DNS checks found comes first, and "leave DNS alone" is no longer advised', () => {
+  const evidence = [
+    { side: 'receiver' as const, strength: 'strong' as const, finding: 'S77714' },
+    { side: 'sender' as const, strength: 'strong' as const, finding: 'Our sending identity has bad signs…', fix: ['acme.test SPF: SPF permerror: too many DNS lookups (11 > 10)'] },
+  ];
+  const r = recommend('microsoft.server-busy', 'unknown', [], evidence);
+  expect(r.doNow[0]).toBe('Fix what the DNS checks found wrong on our side: acme.test SPF: SPF permerror: too many DNS lookups (11 > 10).');
+  expect(r.doNow[1]).toMatch(/^Keep the mail queued and retry with exponential back-off/);
+  expect(r.avoid).toEqual(['Do not rotate the delayed mail to other IPs.', 'Do not requeue in a tight loop.']);
+  expect(recommend('microsoft.server-busy', 'unknown', [], evidence.slice(0, 1))).toEqual(recommend('microsoft.server-busy', 'unknown', []));
+});

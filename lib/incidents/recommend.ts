@@ -1,5 +1,5 @@
 import { ruleById } from './detect';
-import type { IncidentScope, IncidentWarning } from './types';
+import type { EvidencePoint, IncidentScope, IncidentWarning } from './types';
 
 export interface Recommendations {
   /** what the dominant reply means, from the knowledge base */
@@ -66,12 +66,18 @@ export function withoutRepeats(lines: string[], keepFirst = 0): string[] {
   return kept;
 }
 
-/** Recommendations for an incident: the dominant rule's advice first, then the triage side's (without repeats), then warnings. */
-export function recommend(kbRule: string | null, scope: IncidentScope, warnings: IncidentWarning[]): Recommendations {
+/**
+ * Recommendations for an incident: defects of our own the DNS checks found first (DOMAIN.md: do fix real defects),
+ * then the dominant rule's advice, then the triage side's (without repeats), then warnings. With such a defect,
+ * "leave DNS alone" no longer holds and is left out.
+ */
+export function recommend(kbRule: string | null, scope: IncidentScope, warnings: IncidentWarning[], evidence: EvidencePoint[] = []): Recommendations {
   const rule = ruleById(kbRule);
-  const ownDo = rule ? [rule.action] : [];
-  const ownAvoid = rule?.avoid ? [rule.avoid] : [];
+  const fixes = evidence.flatMap((e) => e.fix ?? []);
+  const ownDo = [...(fixes.length > 0 ? [`Fix what the DNS checks found wrong on our side: ${fixes.join('; ')}.`] : []), ...(rule ? [rule.action] : [])];
+  const ownAvoid = rule?.avoid && fixes.length === 0 ? [rule.avoid] : [];
   const doNow = withoutRepeats([...ownDo, ...(scope === 'sender' ? SENDER_SIDE_DO : RECEIVER_SIDE_DO)], ownDo.length);
-  const avoid = withoutRepeats([...ownAvoid, ...(scope === 'sender' ? [] : RECEIVER_SIDE_AVOID)], ownAvoid.length);
+  const sideAvoid = scope === 'sender' ? [] : RECEIVER_SIDE_AVOID.filter((line) => fixes.length === 0 || !topicsOf(line).includes('dns-change'));
+  const avoid = withoutRepeats([...ownAvoid, ...sideAvoid], ownAvoid.length);
   return { meaning: rule?.meaning ?? null, doNow, avoid, warnings: warnings.map((w) => w.message), sources: rule ? [...rule.sources] : [] };
 }

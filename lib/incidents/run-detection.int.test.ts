@@ -174,7 +174,9 @@ test('the verdict weighs our sending identity: healthy DNS checks are a receiver
   expect(others).toEqual([]);
   // S77714 still points at Microsoft, the listing at us: the evidence disagrees, the scope is unknown until one goes away.
   expect(after).toMatchObject({ id: before!.id, scope: 'unknown' });
-  expect(after!.evidence.at(-1)).toEqual({ side: 'sender', strength: 'strong', finding: 'Our sending identity has bad signs to fix: 203.0.113.7 Blocklists: DNS check 2023-10-11T01:40:00.000Z: listed on Spamhaus ZEN (127.0.0.3).' });
+  const listing = '203.0.113.7 Blocklists: DNS check 2023-10-11T01:40:00.000Z: listed on Spamhaus ZEN (127.0.0.3)';
+  expect(after!.evidence.at(-1)).toEqual({ side: 'sender', strength: 'strong', finding: `Our sending identity has bad signs to fix: ${listing}.`, fix: [listing] });
+  expect(after!.recommendations.doNow[0]).toBe(`Fix what the DNS checks found wrong on our side: ${listing}.`);
   const scopeChanges = after!.timeline.filter((e) => e.kind === 'scope_changed');
   expect(scopeChanges.at(-1)).toMatchObject({ at: at(40).toISOString(), message: 'Scope changes from receiver to unknown.' });
 });

@@ -40,6 +40,8 @@ export interface EvidencePoint {
   side: 'receiver' | 'sender' | 'neutral';
   strength: 'strong' | 'weak';
   finding: string;
+  /** defects of our own the finding names (a DNS check's bad sign), each one thing to fix */
+  fix?: string[];
 }
 
 export interface IncidentWarning {

@@ -51,7 +51,12 @@ test('a blocklisted affected IP or a broken SPF record makes it sender-side, wit
   const listed: AuthFacts = { ...healthy, ips: [healthy.ips[0]!, { target: '203.0.113.8', signs: [good('PTR / FCrDNS'), bad('Blocklists', 'listed on Spamhaus ZEN (127.0.0.2)')] }] };
   const v = decideScope(facts(listed));
   expect(v.scope).toBe('sender');
-  expect(v.evidence.at(-1)).toEqual({ side: 'sender', strength: 'strong', finding: 'Our sending identity has bad signs to fix: 203.0.113.8 Blocklists: listed on Spamhaus ZEN (127.0.0.2).' });
+  expect(v.evidence.at(-1)).toEqual({
+    side: 'sender',
+    strength: 'strong',
+    finding: 'Our sending identity has bad signs to fix: 203.0.113.8 Blocklists: listed on Spamhaus ZEN (127.0.0.2).',
+    fix: ['203.0.113.8 Blocklists: listed on Spamhaus ZEN (127.0.0.2)'],
+  });
 
   const spf: AuthFacts = { ...healthy, domains: [{ target: 'acme.test', signs: [bad('SPF', 'SPF permerror: too many DNS lookups (11 > 10)'), good('DKIM')] }] };
   expect(decideScope(facts(spf)).evidence.at(-1)?.finding).toBe('Our sending identity has bad signs to fix: acme.test SPF: SPF permerror: too many DNS lookups (11 > 10).');

@@ -38,7 +38,7 @@ function authEvidence(auth: AuthFacts, affectedIps: string[]): EvidencePoint {
   const ips = auth.ips.filter((i) => affectedIps.includes(i.target));
   const judged = [...auth.domains, ...ips];
   const bad = judged.flatMap((t) => t.signs.filter((s) => s.status === 'bad').map((s) => `${t.target} ${s.label}: ${s.evidence[0] ?? 'bad'}`));
-  if (bad.length > 0) return { side: 'sender', strength: 'strong', finding: `Our sending identity has bad signs to fix: ${bad.join('; ')}.` };
+  if (bad.length > 0) return { side: 'sender', strength: 'strong', finding: `Our sending identity has bad signs to fix: ${bad.join('; ')}.`, fix: bad };
   const good = judged.flatMap((t) => t.signs.filter((s) => s.status === 'good').map((s) => `${s.label} of ${t.target}`));
   if (good.length === 0) return { side: 'neutral', strength: 'weak', finding: 'No DNS check or DMARC report about our sending domains and affected IPs yet (Authentication page).' };
   return { side: 'receiver', strength: 'weak', finding: `Our sending identity is healthy: ${good.join(', ')} good; no bad sign.` };

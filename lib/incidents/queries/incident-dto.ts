@@ -131,7 +131,7 @@ export function toIncidentDto(r: IncidentRow, events: EventRow[]): IncidentDto {
     peakQueueDepth: r.peak_queue_depth,
     evidence: r.evidence,
     warnings: r.warnings,
-    recommendations: recommend(r.kb_rule, r.scope, r.warnings),
+    recommendations: recommend(r.kb_rule, r.scope, r.warnings, r.evidence),
     acknowledgedAt: iso(r.acknowledged_at),
     acknowledgedBy: r.acknowledged_by,
     assignee: r.assignee,
