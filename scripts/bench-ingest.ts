@@ -1,6 +1,8 @@
 // npm run bench:ingest [-- --lines 1000000 --concurrency 2 --chunk-lines 50000 --gzip --seed 1] – end-to-end Postfix ingest
 // through the real HTTP API and server into a scratch database, next to PostgreSQL's own COPY of the same rows.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Readable } from 'node:stream';
@@ -10,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { generatePostfixLog } from '@/lib/bench/postfix-log';
-import { isNextServer, readProcessGroup, treeRss } from '@/lib/bench/process-tree';
+import { isNextServer, readCpuSeconds, readProcessGroup, treeRss } from '@/lib/bench/process-tree';
 import { migrate } from '@/lib/db/migrate';
 import { enrichEvent, isLocalHop, type NormalizedEvent } from '@/lib/ingest/enrich';
 import { postfixFormat } from '@/lib/ingest/formats/postfix';
@@ -156,22 +158,74 @@ class AppServer {
   }
 }
 
-/** Peak RSS of the Next.js server tree (the `next start` process and its children), sampled from /proc. */
-function sampleRss(pgid: number): { stop: () => { peakBytes: number; pids: number[] } } {
+/** Peak RSS and CPU time of the Next.js server tree (the `next start` process and its children), sampled from /proc. */
+function sampleServer(pgid: number): { stop: () => { peakBytes: number; pids: number[]; cpuSeconds: number } } {
   let peakBytes = 0;
   let pids: number[] = [];
+  let cpuSeconds = 0;
   const sample = () => {
     const tree = treeRss(readProcessGroup(pgid), isNextServer);
     if (tree.rssBytes > peakBytes) peakBytes = tree.rssBytes;
     if (tree.pids.length > pids.length) pids = tree.pids;
+    return tree.cpuSeconds;
   };
-  sample();
+  const cpuBefore = sample();
   const timer = setInterval(sample, RSS_SAMPLE_MS);
   return {
     stop: () => {
       clearInterval(timer);
-      sample();
-      return { peakBytes, pids };
+      cpuSeconds = sample() - cpuBefore;
+      return { peakBytes, pids, cpuSeconds };
+    },
+  };
+}
+
+function isPostgresProcess(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * CPU seconds used by the PostgreSQL backends of the scratch database (the server's connections, detection, autovacuum),
+ * read from /proc every RSS_SAMPLE_MS; null when the database does not run on this machine. Cluster-wide processes
+ * (WAL writer, checkpointer) are not counted.
+ */
+function sampleDatabaseCpu(pool: pg.Pool, database: string): { stop: () => Promise<number | null> } {
+  const before = new Map<number, number>();
+  const latest = new Map<number, number>();
+  let isFirst = true;
+  let isLocal = true;
+  let running: Promise<void> = Promise.resolve();
+  const sample = async () => {
+    const { rows } = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+    for (const { pid } of rows) {
+      if (!before.has(pid) && !isPostgresProcess(pid)) {
+        isLocal = false;
+        continue;
+      }
+      const cpu = readCpuSeconds(pid);
+      if (cpu === null) continue;
+      if (!before.has(pid)) before.set(pid, isFirst ? cpu : 0);
+      latest.set(pid, cpu);
+    }
+    isFirst = false;
+  };
+  running = sample();
+  const timer = setInterval(() => {
+    running = running.then(sample);
+  }, RSS_SAMPLE_MS);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      running = running.then(sample);
+      await running;
+      if (!isLocal) return null;
+      let seconds = 0;
+      for (const [pid, cpu] of latest) seconds += cpu - (before.get(pid) ?? 0);
+      return seconds;
     },
   };
 }
@@ -253,15 +307,19 @@ function renderCopyRows(chunks: Chunk[], organizationId: string, batchId: string
   return { buffers, rows, parseSeconds: parseMs / 1000, renderSeconds: renderMs / 1000 };
 }
 
-/** PostgreSQL's own COPY of the rows into a copy of delivery_event with the same indexes; returns seconds. */
-async function timeCopy(pool: pg.Pool, columns: string[], buffers: Buffer[]): Promise<number> {
+/**
+ * PostgreSQL's own COPY of the rows, in one statement and transaction, into bench_copy: a logged table in the scratch
+ * database made LIKE delivery_event with its defaults, constraints and indexes. Returns seconds and the index count.
+ */
+async function timeCopy(pool: pg.Pool, columns: string[], buffers: Buffer[]): Promise<{ seconds: number; indexes: number }> {
   const client = await pool.connect();
   try {
     await client.query('CREATE TABLE bench_copy (LIKE delivery_event INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)');
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM pg_index WHERE indrelid = 'bench_copy'::regclass`);
     const t0 = performance.now();
     const stream = client.query(copyFrom(`COPY bench_copy (organization_id, batch_id, ${columns.join(', ')}) FROM STDIN`));
     await pipeline(Readable.from(buffers), stream);
-    return (performance.now() - t0) / 1000;
+    return { seconds: (performance.now() - t0) / 1000, indexes: Number(rows[0]?.n ?? 0) };
   } finally {
     client.release();
   }
@@ -314,11 +372,15 @@ async function main(): Promise<number> {
     const idle = treeRss(readProcessGroup(server.pgid), isNextServer);
     if (idle.pids.length === 0) throw new Error(`no next-server process found in process group ${server.pgid}`);
 
-    const rss = sampleRss(server.pgid);
+    const serverSamples = sampleServer(server.pgid);
+    const databaseCpu = sampleDatabaseCpu(pool(), name);
+    const clientCpuBefore = process.cpuUsage();
     const t0 = performance.now();
     const answers = await postAll(port, token, generated.chunks);
     const seconds = (performance.now() - t0) / 1000;
-    const memory = rss.stop();
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const memory = serverSamples.stop();
+    const databaseSeconds = await databaseCpu.stop();
 
     const accepted = answers.reduce((s, a) => s + a.accepted, 0);
     const duplicates = answers.reduce((s, a) => s + a.duplicates, 0);
@@ -337,7 +399,7 @@ async function main(): Promise<number> {
     const columns = await stagingColumns(pool());
     const rendered = renderCopyRows(generated.chunks, org.id, randomUUID());
     if (rendered.rows !== deliveryLines) throw new Error(`rendered ${rendered.rows} COPY rows for ${deliveryLines} delivery lines`);
-    const copySeconds = await timeCopy(pool(), columns, rendered.buffers);
+    const { seconds: copySeconds, indexes: copyIndexes } = await timeCopy(pool(), columns, rendered.buffers);
     const { rows: copied } = await pool().query<{ n: string }>('SELECT count(*) AS n FROM bench_copy');
     if (Number(copied[0]?.n) !== deliveryLines) throw new Error(`COPY stored ${copied[0]?.n} rows, expected ${deliveryLines}`);
     await pool().end();
@@ -355,7 +417,16 @@ async function main(): Promise<number> {
       ['lines/s', `${fmt(linesPerS)}   target ≥ ${fmt(TARGET_LINES_PER_S)}: ${verdict(linesPerS >= TARGET_LINES_PER_S)}`],
       ['events/s', fmt(eventsPerS)],
       ['server peak RSS', `${mb(memory.peakBytes)} (next-server tree, pids ${memory.pids.join(', ')}; ${mb(idle.rssBytes)} idle before ingest; sampled every ${RSS_SAMPLE_MS} ms)`],
-      ['COPY rows/s', `${fmt(copyRowsPerS)} (${fmt(deliveryLines)} rows in ${fmt(copySeconds, 2)} s into a copy of delivery_event with its primary key and 4 indexes)`],
+      [
+        'CPU while ingesting',
+        `server ${fmt(memory.cpuSeconds, 1)} s, PostgreSQL backends ${databaseSeconds === null ? 'not measured (remote database)' : `${fmt(databaseSeconds, 1)} s`}, ` +
+          `bench client ${fmt((clientCpu.user + clientCpu.system) / 1e6, 1)} s, of ${fmt(seconds * availableParallelism(), 1)} core-seconds (${availableParallelism()} cores; the rest is other processes or idle)`,
+      ],
+      [
+        'COPY rows/s',
+        `${fmt(copyRowsPerS)} (${fmt(deliveryLines)} rows of delivery_event's columns in ${fmt(copySeconds, 2)} s, one COPY into bench_copy: ` +
+          `a logged table LIKE delivery_event with its ${copyIndexes} indexes, primary and dedupe keys included)`,
+      ],
       ['ours / COPY', `${fmt(fraction, 2)}   target ≥ ${fmt(TARGET_COPY_FRACTION, 2)}: ${verdict(fraction >= TARGET_COPY_FRACTION)}`],
       ['parse+normalize', `${fmt(LINES / rendered.parseSeconds)} lines/s in one process without HTTP or database (${fmt(rendered.parseSeconds, 2)} s; COPY text rendering ${fmt(rendered.renderSeconds, 2)} s)`],
     ];

@@ -2,13 +2,19 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { isNextServer, parseStat, parseVmRssBytes, readProcessGroup, treeRss, type ProcessInfo } from './process-tree';
+import { isNextServer, parseStat, parseVmRssBytes, readCpuSeconds, readProcessGroup, treeRss, type ProcessInfo } from './process-tree';
 
-const proc = (pid: number, ppid: number, command: string, rssMb: number): ProcessInfo => ({ pid, ppid, pgrp: 100, rssBytes: rssMb * 1024 * 1024, command });
+const proc = (pid: number, ppid: number, command: string, rssMb: number, cpuSeconds = 0): ProcessInfo => ({ pid, ppid, pgrp: 100, rssBytes: rssMb * 1024 * 1024, cpuSeconds, command });
 
-test('parseStat reads ids after a command name holding spaces and parentheses', () => {
-  expect(parseStat('4242 (next-server (v16.4.6)) S 4200 4100 4100 0 -1 4194560 123')).toEqual({ pid: 4242, ppid: 4200, pgrp: 4100 });
+test('parseStat reads ids and CPU time (utime + stime, 1/100 s) after a command name holding spaces and parentheses', () => {
+  expect(parseStat('4242 (next-server (v16.4.6)) S 4200 4100 4100 0 -1 4194560 123 0 0 0 250 37 0 0 20 0 11')).toEqual({ pid: 4242, ppid: 4200, pgrp: 4100, cpuSeconds: 2.87 });
+  expect(parseStat('4242 (short) S 4200 4100 4100')).toEqual({ pid: 4242, ppid: 4200, pgrp: 4100, cpuSeconds: 0 });
   expect(parseStat('garbage')).toBeNull();
+});
+
+test('readCpuSeconds reads this process, and null for a pid that does not exist', () => {
+  expect(readCpuSeconds(process.pid)).toBeGreaterThan(0);
+  expect(readCpuSeconds(2 ** 31 - 2)).toBeNull();
 });
 
 test('parseVmRssBytes reads kB from /proc/<pid>/status, 0 without the line', () => {
@@ -21,11 +27,11 @@ test('treeRss sums the next server and its workers, not the npx/tsx launchers ab
     proc(10, 1, 'npm exec tsx scripts/start.ts', 60),
     proc(11, 10, 'node /work/main/node_modules/.bin/tsx scripts/start.ts', 45),
     proc(12, 11, '/usr/bin/node --require preflight.cjs scripts/start.ts', 80),
-    proc(13, 12, 'next-server (v16.4.6)', 300),
-    proc(14, 13, '/usr/bin/node /work/main/node_modules/next/dist/server/lib/worker.js', 200),
+    proc(13, 12, 'next-server (v16.4.6)', 300, 12.5),
+    proc(14, 13, '/usr/bin/node /work/main/node_modules/next/dist/server/lib/worker.js', 200, 2),
   ];
-  expect(treeRss(group, isNextServer)).toEqual({ pids: [13, 14], rssBytes: 500 * 1024 * 1024 });
-  expect(treeRss(group.slice(0, 3), isNextServer)).toEqual({ pids: [], rssBytes: 0 });
+  expect(treeRss(group, isNextServer)).toEqual({ pids: [13, 14], rssBytes: 500 * 1024 * 1024, cpuSeconds: 14.5 });
+  expect(treeRss(group.slice(0, 3), isNextServer)).toEqual({ pids: [], rssBytes: 0, cpuSeconds: 0 });
 });
 
 test('isNextServer knows `next start` before the rename and next-server after', () => {

@@ -7,6 +7,8 @@ export interface ProcessInfo {
   pgrp: number;
   /** Resident set size (VmRSS); 0 for kernel threads and zombies. */
   rssBytes: number;
+  /** CPU time used so far, user and system. */
+  cpuSeconds: number;
   /** argv joined with spaces; a process that set its title (`next-server (v16.4.6)`) shows the title. */
   command: string;
 }
@@ -20,14 +22,28 @@ function readOrNull(file: string): string | null {
   }
 }
 
-/** Reads `pid`, `ppid` and `pgrp` from /proc/<pid>/stat, whose command name may itself hold spaces and parentheses. */
-export function parseStat(stat: string): { pid: number; ppid: number; pgrp: number } | null {
+/** Clock ticks per second of /proc/<pid>/stat times: USER_HZ, 100 on every Linux architecture. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * Reads `pid`, `ppid`, `pgrp` and the CPU time (utime + stime) from /proc/<pid>/stat, whose command name may itself
+ * hold spaces and parentheses.
+ */
+export function parseStat(stat: string): { pid: number; ppid: number; pgrp: number; cpuSeconds: number } | null {
   const close = stat.lastIndexOf(')');
   const fields = stat.slice(close + 2).split(' ');
   const pid = Number.parseInt(stat, 10);
   const ppid = Number(fields[1]);
   const pgrp = Number(fields[2]);
-  return close < 0 || !Number.isInteger(pid) || !Number.isInteger(ppid) || !Number.isInteger(pgrp) ? null : { pid, ppid, pgrp };
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  if (close < 0 || !Number.isInteger(pid) || !Number.isInteger(ppid) || !Number.isInteger(pgrp)) return null;
+  return { pid, ppid, pgrp, cpuSeconds: Number.isFinite(ticks) ? ticks / TICKS_PER_SECOND : 0 };
+}
+
+/** CPU seconds a process has used so far; null when it is gone or unreadable (another user's process elsewhere). */
+export function readCpuSeconds(pid: number): number | null {
+  const stat = readOrNull(`/proc/${pid}/stat`);
+  return stat === null ? null : (parseStat(stat)?.cpuSeconds ?? null);
 }
 
 /** VmRSS of a /proc/<pid>/status text, in bytes (0 when absent). */
@@ -54,9 +70,9 @@ export function readProcessGroup(pgid: number): ProcessInfo[] {
 
 /**
  * The processes matching `isRoot` that have no matching ancestor, plus all their descendants,
- * and their RSS summed: the memory of one server however many workers it forks.
+ * and their RSS and CPU time summed: the memory and work of one server however many workers it forks.
  */
-export function treeRss(processes: readonly ProcessInfo[], isRoot: (p: ProcessInfo) => boolean): { pids: number[]; rssBytes: number } {
+export function treeRss(processes: readonly ProcessInfo[], isRoot: (p: ProcessInfo) => boolean): { pids: number[]; rssBytes: number; cpuSeconds: number } {
   const byPid = new Map(processes.map((p) => [p.pid, p]));
   const inTree = (p: ProcessInfo): boolean => {
     for (let q: ProcessInfo | undefined = p, hops = 0; q !== undefined && hops <= processes.length; q = byPid.get(q.ppid), hops += 1) {
@@ -65,7 +81,11 @@ export function treeRss(processes: readonly ProcessInfo[], isRoot: (p: ProcessIn
     return false;
   };
   const members = processes.filter(inTree);
-  return { pids: members.map((p) => p.pid).sort((a, b) => a - b), rssBytes: members.reduce((sum, p) => sum + p.rssBytes, 0) };
+  return {
+    pids: members.map((p) => p.pid).sort((a, b) => a - b),
+    rssBytes: members.reduce((sum, p) => sum + p.rssBytes, 0),
+    cpuSeconds: members.reduce((sum, p) => sum + p.cpuSeconds, 0),
+  };
 }
 
 /** The Next.js production server: `next start` before it renames itself, `next-server (vX)` after. */

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { explainReply } from '@/lib/smtp';
+import { hash } from 'node:crypto';
+import { explainReply, readReply } from '@/lib/smtp';
 import type { Category, ProviderGroup } from '@/lib/smtp/types';
 import type { Outcome, ParsedEvent, SourceName } from './types';
 
@@ -56,7 +56,7 @@ export function dedupeKey(e: ParsedEvent): Buffer {
   const parts = e.providerEventId
     ? [e.source, 'id', e.providerEventId, e.recipient ?? '']
     : [e.source, e.sourceHost ?? '', e.queueId ?? '', e.messageId ?? '', e.recipient ?? e.recipientDomain ?? '', String(e.occurredAt.getTime()), e.outcome, e.enhancedCode ?? '', e.reply ?? '', e.mxIp ?? ''];
-  return createHash('sha256').update(parts.join('\u0000')).digest().subarray(0, 16);
+  return hash('sha256', parts.join('\u0000'), 'buffer').subarray(0, 16);
 }
 
 /**
@@ -79,8 +79,11 @@ export function timeProblem(occurredAt: Date, now: Date): string | null {
 /** Adds the reply analysis, provider, recipient domain and dedupe key to a parsed event. */
 export function enrichEvent(e: ParsedEvent): NormalizedEvent {
   const recipientDomain = domainOf(e.recipient) ?? e.recipientDomain?.toLowerCase() ?? null;
-  const analysis = explainReply(e.reply ?? '', { mxHost: e.mxHost, recipientDomain, enhancedCode: e.enhancedCode, smtpCode: e.smtpCode });
+  const replyContext = { mxHost: e.mxHost, recipientDomain, enhancedCode: e.enhancedCode, smtpCode: e.smtpCode };
   const isFailure = e.outcome !== 'delivered';
+  // A delivery's 250 reply carries no failure meaning: only failures are classified by the knowledge base.
+  const analysis = isFailure ? explainReply(e.reply ?? '', replyContext) : null;
+  const reading = analysis ?? readReply(e.reply ?? '', replyContext);
   return {
     dedupeKey: dedupeKey(e),
     occurredAt: e.occurredAt,
@@ -92,26 +95,25 @@ export function enrichEvent(e: ParsedEvent): NormalizedEvent {
     recipient: e.recipient,
     recipientDomain,
     // A custom domain hosted by Microsoft 365 shows no Microsoft MX in some logs, but the reply names an EOP front end.
-    provider: analysis.provider === 'other' && analysis.providerHost ? 'microsoft-365' : analysis.provider,
+    provider: reading.provider === 'other' && reading.providerHost ? 'microsoft-365' : reading.provider,
     mxHost: e.mxHost?.toLowerCase() ?? null,
     mxIp: e.mxIp,
-    sendingIp: e.sendingIp ?? analysis.sendingIp,
+    sendingIp: e.sendingIp ?? reading.sendingIp,
     outcome: e.outcome,
-    smtpCode: e.smtpCode ?? analysis.smtpCode,
-    enhancedCode: e.enhancedCode ?? analysis.enhancedCode,
+    smtpCode: e.smtpCode ?? reading.smtpCode,
+    enhancedCode: e.enhancedCode ?? reading.enhancedCode,
     reply: e.reply,
-    providerToken: analysis.providerToken,
-    providerHost: analysis.providerHost,
-    providerRegion: analysis.providerRegion,
-    correlationId: analysis.correlationId,
+    providerToken: reading.providerToken,
+    providerHost: reading.providerHost,
+    providerRegion: reading.providerRegion,
+    correlationId: reading.correlationId,
     delaySeconds: e.delaySeconds === null ? null : Math.round(e.delaySeconds),
     attempt: e.attempt,
     sizeBytes: e.sizeBytes,
-    // A delivery's 250 reply carries no failure meaning; only failures are classified.
-    kbRule: isFailure ? analysis.kbRule : null,
-    category: isFailure ? analysis.category : 'unknown',
-    scope: isFailure ? analysis.scope : null,
-    signature: e.reply ? analysis.signature : null,
-    isPerRecipient: e.outcome === 'deferred' && analysis.isPerRecipientTemporary,
+    kbRule: analysis?.kbRule ?? null,
+    category: analysis?.category ?? 'unknown',
+    scope: analysis?.scope ?? null,
+    signature: e.reply ? reading.signature : null,
+    isPerRecipient: e.outcome === 'deferred' && analysis !== null && analysis.isPerRecipientTemporary,
   };
 }

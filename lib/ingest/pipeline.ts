@@ -10,7 +10,7 @@ import { enrichEvent, isLocalHop, timeProblem, type NormalizedEvent } from './en
 import { splitLines, type LineItem } from './lines';
 import { formats } from './registry';
 import { formatNames, type Format, type FormatName, type ParseContext, type ParseOutput } from './types';
-import { commitStaged, createStaging, stageEvents } from './write-batch';
+import { createStaging, foldInserted, writeEvents } from './write-batch';
 
 export type Channel = 'api' | 'webhook' | 'upload';
 
@@ -53,8 +53,13 @@ export const MAX_LISTED_ERRORS = 100;
 const DETECT_BYTES = 64 * 1024;
 /** JSON bodies up to this size are tried as one document (a JSON array or object); larger ones are read as NDJSON. */
 const MAX_JSON_DOCUMENT_BYTES = 32 * 1024 * 1024;
-/** Events staged per COPY. */
-const STAGE_EVERY = 5_000;
+/** Events written per COPY and INSERT; the next ones are parsed meanwhile. */
+const WRITE_EVERY = 5_000;
+/**
+ * Sort and hash memory for the batch's statements: the queue fold sorts one row per message of the batch
+ * (about 3 MB per 25 000), which PostgreSQL's default of 4 MB spills to disk.
+ */
+const WORK_MEM = '64MB';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
@@ -101,26 +106,38 @@ async function* decodeBody(source: AsyncIterable<Uint8Array>, maxBytes: number, 
   }
 }
 
-/** Reads lines until DETECT_BYTES are seen, so the format can be detected from content. */
-async function peekLines(lines: AsyncGenerator<LineItem>): Promise<{ head: LineItem[]; sample: string; done: boolean }> {
+/** Reads lines until DETECT_BYTES are seen, so the format can be detected from content; `rest` is every line after them. */
+async function peekLines(batches: AsyncGenerator<LineItem[]>): Promise<{ head: LineItem[]; sample: string; rest: AsyncGenerator<LineItem[]> }> {
   const head: LineItem[] = [];
+  let left: LineItem[] = [];
   let size = 0;
   while (size < DETECT_BYTES) {
-    const next = await lines.next();
-    if (next.done) return { head, sample: sampleOf(head), done: true };
-    head.push(next.value);
-    size += next.value.kind === 'line' ? next.value.text.length + 1 : 1;
+    const next = await batches.next();
+    if (next.done) break;
+    let taken = 0;
+    while (taken < next.value.length && size < DETECT_BYTES) {
+      const item = next.value[taken] as LineItem;
+      head.push(item);
+      size += item.kind === 'line' ? item.text.length + 1 : 1;
+      taken += 1;
+    }
+    left = next.value.slice(taken);
   }
-  return { head, sample: sampleOf(head), done: false };
+  async function* rest(): AsyncGenerator<LineItem[]> {
+    if (left.length > 0) yield left;
+    yield* batches;
+  }
+  return { head, sample: head.map((i) => (i.kind === 'line' ? i.text : '\u0000')).join('\n'), rest: rest() };
 }
 
-function sampleOf(items: LineItem[]): string {
-  return items.map((i) => (i.kind === 'line' ? i.text : '\u0000')).join('\n');
-}
-
-async function* concatLines(head: LineItem[], rest: AsyncGenerator<LineItem>): AsyncGenerator<LineItem> {
-  yield* head;
+async function* concatLines(head: LineItem[], rest: AsyncGenerator<LineItem[]>): AsyncGenerator<LineItem[]> {
+  if (head.length > 0) yield head;
   yield* rest;
+}
+
+/** One line at a time, for the record formats that read a whole document or NDJSON. */
+async function* eachLine(batches: AsyncGenerator<LineItem[]>): AsyncGenerator<LineItem> {
+  for await (const batch of batches) yield* batch;
 }
 
 function formatChoice(requested: FormatName | 'auto', sample: string): { format: Format; reason: string } {
@@ -135,7 +152,8 @@ function formatChoice(requested: FormatName | 'auto', sample: string): { format:
 }
 
 /** Parses JSON records: a whole JSON document (array or object) when it is one, else one record per line (NDJSON). */
-async function* recordOutputs(format: Extract<Format, { kind: 'records' }>, lines: AsyncGenerator<LineItem>, ctx: ParseContext): AsyncGenerator<ParseOutput> {
+async function* recordOutputs(format: Extract<Format, { kind: 'records' }>, batches: AsyncGenerator<LineItem[]>, ctx: ParseContext): AsyncGenerator<ParseOutput[]> {
+  const lines = eachLine(batches);
   const buffered: LineItem[] = [];
   let size = 0;
   let exhausted = false;
@@ -162,7 +180,7 @@ async function* recordOutputs(format: Extract<Format, { kind: 'records' }>, line
     if (parsed) {
       // A JSON array: `line` is the record's position in the array (1-based).
       const records = Array.isArray(document) ? document : [document];
-      for (let i = 0; i < records.length; i += 1) yield* format.parseRecord(records[i], i + 1, ctx);
+      for (let i = 0; i < records.length; i += 1) yield format.parseRecord(records[i], i + 1, ctx);
       return;
     }
     // One JSON document spread over several lines that does not parse: one clear error, not one per line.
@@ -173,13 +191,17 @@ async function* recordOutputs(format: Extract<Format, { kind: 'records' }>, line
       } catch (error) {
         reason = `the body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
       }
-      yield { kind: 'reject', line: firstText.line, reason };
+      yield [{ kind: 'reject', line: firstText.line, reason }];
       return;
     }
   }
-  for await (const item of concatLines(buffered, lines)) {
+  async function* bufferedThenRest(): AsyncGenerator<LineItem> {
+    yield* buffered;
+    yield* lines;
+  }
+  for await (const item of bufferedThenRest()) {
     if (item.kind === 'bad') {
-      yield { kind: 'reject', line: item.line, reason: item.reason };
+      yield [{ kind: 'reject', line: item.line, reason: item.reason }];
       continue;
     }
     if (item.text.trim() === '') continue;
@@ -187,10 +209,10 @@ async function* recordOutputs(format: Extract<Format, { kind: 'records' }>, line
     try {
       record = JSON.parse(item.text);
     } catch (error) {
-      yield { kind: 'reject', line: item.line, reason: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+      yield [{ kind: 'reject', line: item.line, reason: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }];
       continue;
     }
-    yield* format.parseRecord(record, item.line, ctx);
+    yield format.parseRecord(record, item.line, ctx);
   }
 }
 
@@ -203,13 +225,18 @@ function isJsonLine(text: string): boolean {
   }
 }
 
-async function* lineOutputs(format: Extract<Format, { kind: 'lines' }>, lines: AsyncGenerator<LineItem>, ctx: ParseContext): AsyncGenerator<ParseOutput> {
+/** The outputs of the lines of each batch together. */
+async function* lineOutputs(format: Extract<Format, { kind: 'lines' }>, batches: AsyncGenerator<LineItem[]>, ctx: ParseContext): AsyncGenerator<ParseOutput[]> {
   const parser = format.createParser(ctx);
-  for await (const item of lines) {
-    if (item.kind === 'bad') yield { kind: 'reject', line: item.line, reason: item.reason };
-    else yield* parser.push(item.text, item.line);
+  for await (const batch of batches) {
+    const outputs: ParseOutput[] = [];
+    for (const item of batch) {
+      if (item.kind === 'bad') outputs.push({ kind: 'reject', line: item.line, reason: item.reason });
+      else for (const out of parser.push(item.text, item.line)) outputs.push(out);
+    }
+    yield outputs;
   }
-  yield* parser.end();
+  yield parser.end();
 }
 
 /**
@@ -222,10 +249,10 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
   const now = opts.now ?? new Date();
   const ctx: ParseContext = { now, utcOffsetMinutes: opts.utcOffsetMinutes ?? 0 };
   const lines = splitLines(decodeBody(source, opts.maxBytes, opts.maxDecompressedBytes ?? opts.maxBytes * 20, counter));
-  const { head, sample } = await peekLines(lines);
+  const { head, sample, rest } = await peekLines(lines);
   if (head.length === 0 || sample.trim() === '') throw new ApiError('bad_request', 'The body is empty: nothing to ingest.');
   const { format, reason } = formatChoice(opts.format, sample);
-  const all = concatLines(head, lines);
+  const all = concatLines(head, rest);
   const outputs = format.kind === 'lines' ? lineOutputs(format, all, ctx) : recordOutputs(format, all, ctx);
 
   const batchId = randomUUID();
@@ -233,8 +260,20 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
   const client = await pool().connect();
   let staged = 0;
   let maxLine = 0;
+  // The part of the batch the database is writing while the next part is parsed; at most one at a time.
+  let writing: Promise<void> = Promise.resolve();
+  const write = async (events: NormalizedEvent[]) => {
+    await writing;
+    staged += events.length;
+    writing = writeEvents(client, opts.organizationId, batchId, events).then((inserted) => {
+      result.accepted += inserted;
+    });
+    // Awaited before the next part and before COMMIT or ROLLBACK; this only keeps a failure from counting as unhandled meanwhile.
+    writing.catch(() => undefined);
+  };
   try {
     await client.query('BEGIN');
+    await client.query(`SELECT set_config('work_mem', $1, true)`, [WORK_MEM]);
     await createStaging(client);
     let pending: NormalizedEvent[] = [];
     const lineOffset = opts.lineOffset ?? 0;
@@ -242,30 +281,30 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
       result.rejected += 1;
       if (result.errors.length < MAX_LISTED_ERRORS) result.errors.push({ line: line + lineOffset, reason: why });
     };
-    for await (const out of outputs) {
-      maxLine = Math.max(maxLine, out.line);
-      if (out.kind === 'reject') {
-        reject(out.line, out.reason);
-        continue;
+    for await (const batch of outputs) {
+      for (const out of batch) {
+        if (out.line > maxLine) maxLine = out.line;
+        if (out.kind === 'reject') {
+          reject(out.line, out.reason);
+          continue;
+        }
+        if (isLocalHop(out.event)) continue;
+        const problem = timeProblem(out.event.occurredAt, now);
+        if (problem) {
+          reject(out.line, problem);
+          continue;
+        }
+        pending.push(enrichEvent(out.event));
       }
-      if (isLocalHop(out.event)) continue;
-      const problem = timeProblem(out.event.occurredAt, now);
-      if (problem) {
-        reject(out.line, problem);
-        continue;
-      }
-      pending.push(enrichEvent(out.event));
-      if (pending.length >= STAGE_EVERY) {
-        await stageEvents(client, pending);
-        staged += pending.length;
+      if (pending.length >= WRITE_EVERY) {
+        await write(pending);
         pending = [];
       }
     }
-    await stageEvents(client, pending);
-    staged += pending.length;
-    const inserted = await commitStaged(client, opts.organizationId, batchId, opts.queueLifetimeSeconds ?? env().QUEUE_MAX_LIFETIME_SECONDS);
-    result.accepted = inserted;
-    result.duplicates = staged - inserted;
+    await write(pending);
+    await writing;
+    result.duplicates = staged - result.accepted;
+    if (result.accepted > 0) await foldInserted(client, opts.organizationId, opts.queueLifetimeSeconds ?? env().QUEUE_MAX_LIFETIME_SECONDS);
     result.bytes = counter.bytes;
     result.lines = maxLine;
     await client.query(
@@ -282,6 +321,8 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
     await client.query('COMMIT');
     return result;
   } catch (error) {
+    // A part still being written must finish first: its next statement would otherwise run after the ROLLBACK.
+    await writing.catch(() => undefined);
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {

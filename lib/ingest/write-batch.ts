@@ -9,7 +9,7 @@ import type { NormalizedEvent } from './enrich';
 /**
  * Batch writes: events are COPYed into a temporary staging table, then moved into delivery_event with
  * ON CONFLICT DO NOTHING on the dedupe key; only the rows actually inserted are folded into the
- * per-minute rollups, in the same statement and transaction. A re-sent batch counts nothing twice.
+ * rollups and queue state, in the same transaction. A re-sent batch counts nothing twice.
  */
 
 const columns = [
@@ -22,11 +22,15 @@ const columns = [
 /** Longest reply text stored; longer replies are cut (the reply parser reads no further either). */
 const MAX_TEXT = 16_384;
 
+/** Characters COPY text format escapes; NUL cannot be stored in PostgreSQL text at all. */
+const copySpecial = /[\\\t\n\r\u0000]/;
+const copySpecialAll = new RegExp(copySpecial.source, 'g');
+const copyEscape = (c: string) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\uFFFD');
+
 function text(value: string | null): string {
   if (value === null) return '\\N';
   const v = value.length > MAX_TEXT ? value.slice(0, MAX_TEXT) : value;
-  // COPY text format escapes; NUL cannot be stored in PostgreSQL text at all.
-  return v.replace(/[\\\t\n\r\u0000]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\uFFFD'));
+  return copySpecial.test(v) ? v.replace(copySpecialAll, copyEscape) : v;
 }
 
 /** Integers outside PostgreSQL's int range are stored as unknown rather than failing the batch. */
@@ -38,42 +42,25 @@ function smallint(value: number | null): string {
   return value === null || !Number.isInteger(value) || value < 0 || value > 32_767 ? '\\N' : String(value);
 }
 
-/** One staging row in COPY text format. */
+/** One staging row in COPY text format, in the order of `columns`. */
 export function copyRow(e: NormalizedEvent): string {
-  return [
-    `\\\\x${e.dedupeKey.toString('hex')}`,
-    e.occurredAt.toISOString(),
-    text(e.source),
-    text(e.sourceHost),
-    text(e.queueId),
-    text(e.messageId),
-    text(e.sender),
-    text(e.recipient),
-    text(e.recipientDomain),
-    text(e.provider),
-    text(e.mxHost),
-    text(e.mxIp),
-    text(e.sendingIp),
-    e.outcome,
-    smallint(e.smtpCode),
-    text(e.enhancedCode),
-    text(e.reply),
-    text(e.providerToken),
-    text(e.providerHost),
-    text(e.providerRegion),
-    text(e.correlationId),
-    int32(e.delaySeconds),
-    int32(e.attempt),
-    int32(e.sizeBytes),
-    text(e.kbRule),
-    e.category,
-    text(e.scope),
-    text(e.signature),
-    e.isPerRecipient ? 't' : 'f',
-  ].join('\t') + '\n';
+  return (
+    `\\\\x${e.dedupeKey.toString('hex')}\t${e.occurredAt.toISOString()}\t${text(e.source)}\t${text(e.sourceHost)}\t${text(e.queueId)}\t` +
+    `${text(e.messageId)}\t${text(e.sender)}\t${text(e.recipient)}\t${text(e.recipientDomain)}\t${text(e.provider)}\t${text(e.mxHost)}\t` +
+    `${text(e.mxIp)}\t${text(e.sendingIp)}\t${e.outcome}\t${smallint(e.smtpCode)}\t${text(e.enhancedCode)}\t${text(e.reply)}\t` +
+    `${text(e.providerToken)}\t${text(e.providerHost)}\t${text(e.providerRegion)}\t${text(e.correlationId)}\t${int32(e.delaySeconds)}\t` +
+    `${int32(e.attempt)}\t${int32(e.sizeBytes)}\t${text(e.kbRule)}\t${e.category}\t${text(e.scope)}\t${text(e.signature)}\t` +
+    `${e.isPerRecipient ? 't' : 'f'}\n`
+  );
 }
 
-/** Creates the transaction-local staging table. Call inside BEGIN … COMMIT. */
+/** The columns of the rows inserted that the rollups and the queue fold read. */
+const insertedColumns = [
+  'occurred_at', 'provider', 'sending_ip', 'recipient_domain', 'category', 'outcome', 'is_per_recipient', 'signature', 'kb_rule', 'reply',
+  'source', 'source_host', 'queue_id', 'message_id', 'recipient', 'delay_seconds',
+] as const;
+
+/** Creates the transaction-local staging tables. Call inside BEGIN … COMMIT. */
 export async function createStaging(client: PoolClient): Promise<void> {
   await client.query(`
     CREATE TEMP TABLE IF NOT EXISTS ingest_staging (
@@ -85,42 +72,47 @@ export async function createStaging(client: PoolClient): Promise<void> {
     ) ON COMMIT DELETE ROWS`);
   await client.query(`
     CREATE TEMP TABLE IF NOT EXISTS ingest_inserted (
-      source text, source_host text, queue_id text, message_id text, recipient text, recipient_domain text, provider text,
-      sending_ip text, outcome outcome, occurred_at timestamptz, delay_seconds integer
+      occurred_at timestamptz, provider text, sending_ip text, recipient_domain text, category reply_category, outcome outcome,
+      is_per_recipient boolean, signature text, kb_rule text, reply text, source text, source_host text, queue_id text,
+      message_id text, recipient text, delay_seconds integer
     ) ON COMMIT DELETE ROWS`);
 }
 
-/** Streams events into the staging table with COPY. */
-export async function stageEvents(client: PoolClient, events: readonly NormalizedEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  const stream = client.query(copyFrom(`COPY ingest_staging (${columns.join(', ')}) FROM STDIN`));
-  const chunkRows = 2_000;
-  async function* rows() {
-    for (let i = 0; i < events.length; i += chunkRows) {
-      let chunk = '';
-      for (const e of events.slice(i, i + chunkRows)) chunk += copyRow(e);
-      yield chunk;
-    }
-  }
-  await pipeline(Readable.from(rows()), stream);
-}
-
 /**
- * Moves staged rows into delivery_event (skipping duplicates) and folds the inserted ones into the per-minute and
- * per-hour rollups (lib/metrics/rollup-sql.ts), then the message lifecycles into queue state. Returns how many rows were new.
+ * Writes events into delivery_event, skipping duplicates of stored events: one COPY into the staging table, one
+ * INSERT … ON CONFLICT DO NOTHING from it. The rows actually inserted are kept in ingest_inserted for foldInserted.
+ * Called several times per transaction, so the database inserts one part of a batch while the next is parsed.
+ * Returns how many rows were new.
  */
-export async function commitStaged(client: PoolClient, organizationId: string, batchId: string, queueLifetimeSeconds: number): Promise<number> {
-  const { rows } = await client.query<{ inserted: string }>(
+export async function writeEvents(client: PoolClient, organizationId: string, batchId: string, events: readonly NormalizedEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  let rows = '';
+  for (const e of events) rows += copyRow(e);
+  const stream = client.query(copyFrom(`COPY ingest_staging (${columns.join(', ')}) FROM STDIN`));
+  await pipeline(Readable.from([rows]), stream);
+  const { rowCount } = await client.query(
     `WITH ins AS (
        INSERT INTO delivery_event (organization_id, batch_id, ${columns.join(', ')})
        SELECT $1::uuid, $2::uuid, ${columns.join(', ')} FROM ingest_staging
        ON CONFLICT (organization_id, dedupe_key) DO NOTHING
-       RETURNING occurred_at, provider, sending_ip, recipient_domain, category, outcome, is_per_recipient, signature, kb_rule, reply,
-                 source, source_host, queue_id, message_id, recipient, delay_seconds
-     ), kept AS (
-       INSERT INTO ingest_inserted (source, source_host, queue_id, message_id, recipient, recipient_domain, provider, sending_ip, outcome, occurred_at, delay_seconds)
-       SELECT source, source_host, queue_id, message_id, recipient, recipient_domain, provider, sending_ip, outcome, occurred_at, delay_seconds FROM ins
-       RETURNING 1
+       RETURNING ${insertedColumns.join(', ')}
+     )
+     INSERT INTO ingest_inserted (${insertedColumns.join(', ')}) SELECT ${insertedColumns.join(', ')} FROM ins`,
+    [organizationId, batchId],
+  );
+  await client.query('TRUNCATE ingest_staging');
+  return rowCount ?? 0;
+}
+
+/**
+ * Folds the rows this transaction inserted (writeEvents) into the per-minute and per-hour rollups
+ * (lib/metrics/rollup-sql.ts) in one statement, then the message lifecycles into queue state.
+ * Once per batch, just before COMMIT: each rollup row is locked once, in key order, as in a single-statement batch.
+ */
+export async function foldInserted(client: PoolClient, organizationId: string, queueLifetimeSeconds: number): Promise<void> {
+  await client.query(
+    `WITH ins AS (
+       SELECT ${insertedColumns.join(', ')} FROM ingest_inserted
      ), metrics AS (
        ${metricMinuteUpsert('ins', '$1')}
        RETURNING 1
@@ -137,14 +129,10 @@ export async function commitStaged(client: PoolClient, organizationId: string, b
        ${signatureHourUpsert('ins', '$1')}
        RETURNING 1
      )
-     SELECT (SELECT count(*) FROM ins) AS inserted, (SELECT count(*) FROM kept) AS k, (SELECT count(*) FROM metrics) AS m, (SELECT count(*) FROM signatures) AS s,
-            (SELECT count(*) FROM metrics_hour) AS mh, (SELECT count(*) FROM domains_hour) AS dh, (SELECT count(*) FROM signatures_hour) AS sh`,
-    [organizationId, batchId],
+     SELECT (SELECT count(*) FROM metrics) AS m, (SELECT count(*) FROM signatures) AS s, (SELECT count(*) FROM metrics_hour) AS mh,
+            (SELECT count(*) FROM domains_hour) AS dh, (SELECT count(*) FROM signatures_hour) AS sh`,
+    [organizationId],
   );
-  const inserted = Number(rows[0]?.inserted ?? 0);
-  if (inserted > 0) {
-    await client.query(QUEUE_LOCK_SQL, [organizationId]);
-    await client.query(queueFoldSql('ingest_inserted'), [organizationId, queueLifetimeSeconds]);
-  }
-  return inserted;
+  await client.query(QUEUE_LOCK_SQL, [organizationId]);
+  await client.query(queueFoldSql('ingest_inserted'), [organizationId, queueLifetimeSeconds]);
 }

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { readCorpus } from '@/lib/test-support/corpus';
-import { explainReply } from './index';
+import { explainReply, readReply } from './index';
 import { categories } from './types';
 
 const replies = readCorpus('responses/smtp-responses.txt')
@@ -55,3 +55,14 @@ test('coverage does not regress: most corpus replies get a rule, and greylisting
   expect(greylisted.length).toBeGreaterThanOrEqual(3);
   for (const { analysis } of greylisted) expect(analysis.isPerRecipientTemporary).toBe(true);
 });
+
+test('readReply gives the values explainReply gives, for every corpus reply and with context', () => {
+  const ctx = { mxHost: 'contoso-com.mail.protection.outlook.com', recipientDomain: 'contoso.com', enhancedCode: '4.7.500', smtpCode: 451 };
+  for (const { reply, analysis } of analyses) expect(readReply(reply)).toEqual(pick(analysis));
+  for (const reply of replies) expect(readReply(reply, ctx)).toEqual(pick(explainReply(reply, ctx)));
+});
+
+function pick(a: ReturnType<typeof explainReply>) {
+  const { smtpCode, enhancedCode, provider, providerToken, sendingIp, providerHost, providerRegion, correlationId, providerTimestamp, signature } = a;
+  return { smtpCode, enhancedCode, provider, providerToken, sendingIp, providerHost, providerRegion, correlationId, providerTimestamp, signature };
+}

@@ -12,10 +12,11 @@ import {
   formatEnhancedCode,
   joinContinuationLines,
   parseEnhancedCode,
+  type EnhancedCode,
 } from './parse';
 import { providerFor, providersNamedInText } from './providers';
-import { replySignature } from './signature';
-import type { ProviderGroup, ReplyAnalysis, ReplyContext } from './types';
+import { signatureOfCleaned } from './signature';
+import type { ProviderGroup, ReplyAnalysis, ReplyContext, ReplyReading } from './types';
 
 export { kbRules } from './kb';
 export type { KbMatcher, KbProvider, KbRule } from './kb';
@@ -45,40 +46,76 @@ function validContextCode(code: number | null | undefined): number | null {
   return typeof code === 'number' && Number.isInteger(code) && code >= 200 && code <= 599 ? code : null;
 }
 
+interface Reading {
+  reading: ReplyReading;
+  cleaned: string;
+  /** The text rules are matched against: continuation prefixes removed. */
+  text: string;
+  enhanced: EnhancedCode | null;
+}
+
+function read(reply: string, ctx: ReplyContext): Reading {
+  const cleaned = cleanReply(typeof reply === 'string' ? reply : '');
+  const foundCode = findBasicCode(cleaned);
+  const smtpCode = foundCode ?? validContextCode(ctx.smtpCode);
+  const enhanced = findEnhancedCode(cleaned, smtpCode) ?? parseEnhancedCode(ctx.enhancedCode);
+  const text = joinContinuationLines(cleaned, smtpCode);
+  const frontEnd = findMicrosoftFrontEnd(text);
+  return {
+    cleaned,
+    text,
+    enhanced,
+    reading: {
+      smtpCode,
+      enhancedCode: enhanced ? formatEnhancedCode(enhanced) : null,
+      provider: providerFor(ctx.mxHost, ctx.recipientDomain),
+      providerToken: findProviderToken(text),
+      sendingIp: findSendingIp(text),
+      providerHost: frontEnd?.host ?? null,
+      providerRegion: frontEnd?.region ?? null,
+      correlationId: frontEnd?.correlationId ?? null,
+      providerTimestamp: frontEnd?.timestamp ?? null,
+      signature: signatureOfCleaned(cleaned, text, foundCode),
+    },
+  };
+}
+
+/**
+ * What one SMTP reply states (codes, provider token, sending IP, Microsoft front end, signature) without
+ * the knowledge-base rule: all a delivery's 250 reply needs. The same values as explainReply gives.
+ */
+export function readReply(reply: string, ctx: ReplyContext = {}): ReplyReading {
+  return read(reply, ctx).reading;
+}
+
 /**
  * Everything the product understands of one SMTP reply (or local MTA reason): codes, provider
  * token, sending IP, Microsoft front end, Gmail's limited identity, signature and the KB rule.
  * Pure and total: never throws, whatever the input.
  */
 export function explainReply(reply: string, ctx: ReplyContext = {}): ReplyAnalysis {
-  const cleaned = cleanReply(typeof reply === 'string' ? reply : '');
-  const smtpCode = findBasicCode(cleaned) ?? validContextCode(ctx.smtpCode);
-  const enhanced = findEnhancedCode(cleaned, smtpCode) ?? parseEnhancedCode(ctx.enhancedCode);
-  const text = joinContinuationLines(cleaned, smtpCode);
-  const provider = providerFor(ctx.mxHost, ctx.recipientDomain);
-  const providerToken = findProviderToken(text);
-  const frontEnd = findMicrosoftFrontEnd(text);
+  const { reading, cleaned, text, enhanced } = read(reply, ctx);
   const limitedIdentity = findLimitedIdentity(text);
-  const codeTemporary = temporaryOf(smtpCode, enhanced?.cls ?? null);
+  const codeTemporary = temporaryOf(reading.smtpCode, enhanced?.cls ?? null);
 
-  const providers = new Set<ProviderGroup>([provider, ...providersNamedInText(text)]);
+  const providers = new Set<ProviderGroup>([reading.provider, ...providersNamedInText(text)]);
   const rule: KbRule | null =
-    cleaned.length > 0 ? findRule(kbRules, { text, enhanced, token: providerToken, temporary: codeTemporary, providers }) : null;
+    cleaned.length > 0 ? findRule(kbRules, { text, enhanced, token: reading.providerToken, temporary: codeTemporary, providers }) : null;
   const temporary = codeTemporary ?? rule?.temporary ?? null;
 
   return {
-    smtpCode,
-    enhancedCode: enhanced ? formatEnhancedCode(enhanced) : null,
+    smtpCode: reading.smtpCode,
+    enhancedCode: reading.enhancedCode,
     temporary,
-    provider,
-    providerToken,
-    sendingIp: findSendingIp(text),
-    providerHost: frontEnd?.host ?? null,
-    providerRegion: frontEnd?.region ?? null,
-    correlationId: frontEnd?.correlationId ?? null,
-    providerTimestamp: frontEnd?.timestamp ?? null,
+    provider: reading.provider,
+    providerToken: reading.providerToken,
+    sendingIp: reading.sendingIp,
+    providerHost: reading.providerHost,
+    providerRegion: reading.providerRegion,
+    correlationId: reading.correlationId,
+    providerTimestamp: reading.providerTimestamp,
     limitedIdentity,
-    signature: replySignature(cleaned),
+    signature: reading.signature,
     category: rule?.category ?? 'unknown',
     scope: rule ? ((limitedIdentity && rule.scopeByIdentity?.[limitedIdentity]) ?? rule.scope) : null,
     kbRule: rule?.id ?? null,

@@ -40,9 +40,24 @@ export function formatEnhancedCode(code: EnhancedCode): string {
   return `${code.cls}.${code.subject}.${code.detail}`;
 }
 
+/** Whitespace other than single spaces: a tab, a newline, a non-breaking space or two in a row. */
+const unevenWhitespace = /[^\S ]| \s/;
+
+/** `text` with every run of whitespace made one space; most replies have none to change, and are returned as they are. */
+function collapseWhitespace(text: string): string {
+  return unevenWhitespace.test(text) ? text.replace(/\s+/g, ' ') : text;
+}
+
 /** The reply text without diagnostic-type prefix, literal `\n` escapes (Exim) or repeated whitespace. */
 export function cleanReply(reply: string): string {
-  return reply.slice(0, maxReplyChars).replace(/\\n/g, ' ').replace(diagnosticPrefix, '').replace(/\s+/g, ' ').trim();
+  const cut = reply.length > maxReplyChars ? reply.slice(0, maxReplyChars) : reply;
+  const unescaped = cut.includes('\\n') ? cut.replace(/\\n/g, ' ') : cut;
+  return collapseWhitespace(unescaped.replace(diagnosticPrefix, '')).trim();
+}
+
+/** Whether cleanReply would change an already cleaned text again (a second diagnostic prefix, as in `smtp; smtp; 550 …`). */
+export function hasDiagnosticPrefix(text: string): boolean {
+  return diagnosticPrefix.test(text);
 }
 
 export function findBasicCode(text: string): number | null {
@@ -50,10 +65,23 @@ export function findBasicCode(text: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/** Patterns built for one basic reply code, made once per code (at most 1 000 codes, 100–999). */
+const enhancedAfterCode = new Map<number, RegExp>();
+const continuationPrefix = new Map<number, RegExp>();
+
+function codePattern(cache: Map<number, RegExp>, code: number, make: (code: number) => RegExp): RegExp {
+  let pattern = cache.get(code);
+  if (pattern === undefined) {
+    pattern = make(code);
+    if (Number.isInteger(code) && code >= 100 && code <= 999) cache.set(code, pattern);
+  }
+  return pattern;
+}
+
 /** The enhanced code that follows the basic code, else the first one anywhere in the text. */
 export function findEnhancedCode(text: string, basicCode: number | null): EnhancedCode | null {
   if (basicCode !== null) {
-    const afterCode = new RegExp(`(?<=^|[\\s;:<('"=])${basicCode}[ -] ?#?([245]\\.[0-7]\\.\\d{1,3})(?!\\d|\\.\\d)`).exec(text);
+    const afterCode = codePattern(enhancedAfterCode, basicCode, (code) => new RegExp(`(?<=^|[\\s;:<('"=])${code}[ -] ?#?([245]\\.[0-7]\\.\\d{1,3})(?!\\d|\\.\\d)`)).exec(text);
     const inline = parseEnhancedCode(afterCode?.[1]);
     if (inline) return inline;
   }
@@ -71,8 +99,8 @@ export function joinContinuationLines(text: string, basicCode: number | null): s
   const first = text.indexOf(String(basicCode));
   if (first < 0) return text;
   const head = text.slice(0, first + 3);
-  const repeated = new RegExp(`\\s${basicCode}[ -](?:[245x]\\.[\\dx]{1,3}\\.[\\dx]{1,3}\\s)?`, 'g');
-  return head + text.slice(first + 3).replace(repeated, ' ').replace(/\s+/g, ' ');
+  const repeated = codePattern(continuationPrefix, basicCode, (code) => new RegExp(`\\s${code}[ -](?:[245x]\\.[\\dx]{1,3}\\.[\\dx]{1,3}\\s)?`, 'g'));
+  return head + collapseWhitespace(text.slice(first + 3).replace(repeated, ' '));
 }
 
 function isIpv4(value: string): boolean {

@@ -45,3 +45,9 @@ test('addresses, Postfix wrappers and IPv6 are masked', () => {
   expect(a).toBe('550 5.1.1 <<email>> User unknown');
   expect(replySignature('connect to aspmx.l.google.com[2a00:1450:400b:c02::1a]:25: Network is unreachable')).toContain('[<ip>]');
 });
+
+test('every address, Gmail id, timestamp and IPv6 literal of a reply is masked, however many there are', () => {
+  const reply =
+    '550 5.1.1 <a.b@example.com>, <c@d.example.org> and x@y.example unknown; ab12cd.34 - gsmtp ef56gh.78 - gsmtp at 2023-10-11T02:17:50Z, 2023-10-11T02:17:51.5Z from 2a00:1450::1b and fe80::1';
+  expect(replySignature(reply)).toBe('550 5.1.1 <<email>>, <<email>> and <email> unknown; <id> - gsmtp <id> - gsmtp at <ts>, <ts> from <ip> and <ip>');
+});

@@ -66,6 +66,12 @@ export interface ReplyAnalysis {
   isPerRecipientTemporary: boolean;
 }
 
+/** What a reply states, before the knowledge base judges it: the part of ReplyAnalysis that needs no rule. */
+export type ReplyReading = Pick<
+  ReplyAnalysis,
+  'smtpCode' | 'enhancedCode' | 'provider' | 'providerToken' | 'sendingIp' | 'providerHost' | 'providerRegion' | 'correlationId' | 'providerTimestamp' | 'signature'
+>;
+
 /** What the caller knows besides the reply text. */
 export interface ReplyContext {
   mxHost?: string | null;

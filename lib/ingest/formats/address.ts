@@ -33,11 +33,31 @@ export function parseBracketedHost(value: string): HostAndIp | null {
   return { host: host === '' ? null : host.toLowerCase(), ip: isIpLiteral(inner) ? inner : null };
 }
 
-/** The first `host[ip]` in free text whose address is an IP literal (`connect to mx[192.0.2.1]:25: …`). */
+/** A character of a host name before `[` (`A-Z a-z 0-9 . _ -`). */
+function isHostChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x5f || c === 0x2d;
+}
+
+/** A character of an address literal inside `[…]` (`0-9 A-F a-f : .`). */
+function isAddressChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x3a) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66) || c === 0x2e;
+}
+
+/**
+ * The first `host[ip]` in free text whose address is an IP literal (`connect to mx[192.0.2.1]:25: …`): each `[`
+ * followed by address characters and `]`, with the host-name characters right before it. Scanned from `[` to `[`,
+ * so a long reply without one costs one indexOf.
+ */
 export function findBracketedHost(text: string): HostAndIp | null {
-  for (const m of text.matchAll(/([A-Za-z0-9._-]*)\[([0-9A-Fa-f:.]+)\]/g)) {
-    const ip = m[2] ?? '';
-    if (isIpLiteral(ip)) return { host: m[1] ? m[1].toLowerCase() : null, ip };
+  for (let open = text.indexOf('['); open >= 0; open = text.indexOf('[', open + 1)) {
+    let close = open + 1;
+    while (close < text.length && isAddressChar(text.charCodeAt(close))) close += 1;
+    if (close === open + 1 || text.charCodeAt(close) !== 0x5d) continue;
+    const ip = text.slice(open + 1, close);
+    if (!isIpLiteral(ip)) continue;
+    let start = open;
+    while (start > 0 && isHostChar(text.charCodeAt(start - 1))) start -= 1;
+    return { host: start < open ? text.slice(start, open).toLowerCase() : null, ip };
   }
   return null;
 }

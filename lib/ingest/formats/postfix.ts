@@ -48,13 +48,25 @@ export interface PostfixStatus {
 }
 
 type FieldName = 'to' | 'from' | 'relay' | 'delay' | 'dsn';
-const fieldPatterns = new Map<FieldName, RegExp>(
-  (['to', 'from', 'relay', 'delay', 'dsn'] as const).map((name) => [name, new RegExp(`(?:^|, )${name}=(<[^>]*>|[^,\\s]*)`)]),
-);
 
+/** A character that ends an unbracketed field value: `,` or whitespace (as `\\s` in a pattern). */
+const valueEnd = /[,\s]/g;
+
+/**
+ * The value of the first `name=` at the start of `head` or after `, `: `<…>` up to the first `>`, else the run
+ * up to a comma or whitespace (`relay=mx[192.0.2.1]:25`, `delay=0.4`). null when the field is absent.
+ */
 function field(head: string, name: FieldName): string | null {
-  const m = fieldPatterns.get(name)?.exec(head);
-  return m ? (m[1] ?? null) : null;
+  const at = head.startsWith(`${name}=`) ? 0 : head.indexOf(`, ${name}=`);
+  if (at < 0) return null;
+  const start = at === 0 ? name.length + 1 : at + name.length + 3;
+  if (head.charCodeAt(start) === 0x3c) {
+    const close = head.indexOf('>', start + 1);
+    if (close >= 0) return head.slice(start, close + 1);
+  }
+  valueEnd.lastIndex = start;
+  const end = valueEnd.exec(head)?.index ?? head.length;
+  return head.slice(start, end);
 }
 
 /**
@@ -122,24 +134,40 @@ function isAttempt(program: string | null, status: PostfixStatus, outcome: Outco
   return status.relay === 'none' && outcome !== 'delivered';
 }
 
+/** Distinct `relay=` values whose parse is kept per parser; a log names a few thousand MX hosts and addresses. */
+const MAX_REMEMBERED_RELAYS = 10_000;
+
 function createPostfixParser(ctx: ParseContext): LineParser {
   const memory = new Map<string, Remembered>();
+  const relays = new Map<string, HostAndIp | null>();
 
   function remember(key: string, update: Remembered): void {
-    const merged = { ...memory.get(key), ...update };
-    memory.delete(key);
-    if (memory.size >= MAX_REMEMBERED_QUEUE_IDS) {
+    const known = memory.get(key);
+    if (known !== undefined) memory.delete(key);
+    else if (memory.size >= MAX_REMEMBERED_QUEUE_IDS) {
       const oldest = memory.keys().next();
       if (!oldest.done) memory.delete(oldest.value);
     }
-    memory.set(key, merged);
+    memory.set(key, known === undefined ? update : { ...known, ...update });
+  }
+
+  function relayOf(relay: string): HostAndIp | null {
+    let parsed = relays.get(relay);
+    if (parsed === undefined) {
+      parsed = parseBracketedHost(relay);
+      if (relays.size >= MAX_REMEMBERED_RELAYS) relays.clear();
+      relays.set(relay, parsed);
+    }
+    return parsed;
   }
 
   function push(text: string, line: number): ParseOutput[] {
-    const { occurredAt, host, program, message } = splitSyslogLine(text.replace(/\r+$/, ''), ctx);
-    if (program !== null && !program.toLowerCase().startsWith('postfix')) return [];
+    const { occurredAt, host, program, message } = splitSyslogLine(text.endsWith('\r') ? text.replace(/\r+$/, '') : text, ctx);
+    if (program !== null && !/^postfix/i.test(program)) return [];
     // Queue ids are unique per host and Postfix instance (multi-instance: postfix-out2/…).
-    const keyOf = (queueId: string) => `${host ?? ''}\u0000${program?.split('/')[0] ?? ''}\u0000${queueId}`;
+    const slash = program === null ? -1 : program.indexOf('/');
+    const instance = program === null ? '' : slash < 0 ? program : program.slice(0, slash);
+    const keyOf = (queueId: string) => `${host ?? ''}\u0000${instance}\u0000${queueId}`;
 
     const status = parsePostfixStatus(message);
     if (status === null) {
@@ -166,7 +194,7 @@ function createPostfixParser(ctx: ParseContext): LineParser {
 
     const known = status.queueId === null ? undefined : memory.get(keyOf(status.queueId));
     const read = outcome === 'expired' || status.detail === null ? null : readPostfixReply(status.detail);
-    const relay = status.relay === null ? null : parseBracketedHost(status.relay);
+    const relay = status.relay === null ? null : relayOf(status.relay);
     const event: ParsedEvent = {
       occurredAt,
       source: 'postfix',
