@@ -21,12 +21,22 @@ interface Clock {
   millisecond: number;
 }
 
-/** The UTC instant of a wall-clock time `offsetMinutes` east of UTC; null when the fields name no real time (Feb 30, 25:00). */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month (0-based) of the proleptic Gregorian calendar, as Date counts them. */
+function daysInMonth(year: number, month: number): number {
+  const isLeap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 1 && isLeap ? 29 : (DAYS_IN_MONTH[month] ?? 0);
+}
+
+/**
+ * The UTC instant of a wall-clock time `offsetMinutes` east of UTC; null when the fields name no real time (Feb 30,
+ * 25:00) or a year before 100 (Date.UTC would read 0050 as 1950). Checked by arithmetic: one Date per line, not two.
+ */
 function toInstant(c: Clock, offsetMinutes: number): Date | null {
   if (c.hour > 23 || c.minute > 59 || c.second > 59) return null;
-  const asUtc = new Date(Date.UTC(c.year, c.month, c.day, c.hour, c.minute, c.second, c.millisecond));
-  if (asUtc.getUTCFullYear() !== c.year || asUtc.getUTCMonth() !== c.month || asUtc.getUTCDate() !== c.day) return null;
-  return new Date(asUtc.getTime() - offsetMinutes * MINUTE_MS);
+  if (!(c.year >= 100) || !(c.month >= 0 && c.month <= 11) || !(c.day >= 1 && c.day <= daysInMonth(c.year, c.month))) return null;
+  return new Date(Date.UTC(c.year, c.month, c.day, c.hour, c.minute, c.second, c.millisecond) - offsetMinutes * MINUTE_MS);
 }
 
 function fractionToMs(fraction: string | undefined): number {
