@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { metricDomainHourUpsert, metricHourUpsert, metricMinuteUpsert, signatureHourUpsert, signatureMinuteUpsert } from '@/lib/metrics/rollup-sql';
+import { metricDomainDayUpsert, metricDomainHourUpsert, metricDomainWeekUpsert, metricHourUpsert, metricIpMinuteUpsert, metricMinuteUpsert, signatureHourUpsert, signatureMinuteUpsert } from '@/lib/metrics/rollup-sql';
 import { QUEUE_LOCK_SQL, queueFoldSql } from '@/lib/queue/queue-sql';
 import type { NormalizedEvent } from './enrich';
 
@@ -116,6 +116,9 @@ export async function foldInserted(client: PoolClient, organizationId: string, q
      ), metrics AS (
        ${metricMinuteUpsert('ins', '$1')}
        RETURNING 1
+     ), metrics_ip AS (
+       ${metricIpMinuteUpsert('ins', '$1')}
+       RETURNING 1
      ), signatures AS (
        ${signatureMinuteUpsert('ins', '$1')}
        RETURNING 1
@@ -124,6 +127,12 @@ export async function foldInserted(client: PoolClient, organizationId: string, q
        RETURNING 1
      ), domains_hour AS (
        ${metricDomainHourUpsert('ins', '$1')}
+       RETURNING 1
+     ), domains_day AS (
+       ${metricDomainDayUpsert('ins', '$1')}
+       RETURNING 1
+     ), domains_week AS (
+       ${metricDomainWeekUpsert('ins', '$1')}
        RETURNING 1
      ), signatures_hour AS (
        ${signatureHourUpsert('ins', '$1')}

@@ -23,12 +23,13 @@ export function gridSql(spec: BucketSpec): Prisma.Sql {
 }
 
 /**
- * The span of a `grid` CTE: [lo, hi), and whether every bucket boundary is a whole UTC hour. Only then does each
- * hourly rollup row fall inside one bucket, so summing hourly rows gives exactly what summing minute rows gives
+ * The span of a `grid` CTE: [lo, hi), and whether every bucket boundary is a whole UTC hour (day). Only then does each
+ * hourly (daily) rollup row fall inside one bucket, so summing those rows gives exactly what summing minute rows gives
  * (a 1d bucket in a zone offset by half an hour, Asia/Kolkata for one, does not).
  */
 export const spanSql = Prisma.sql`SELECT min(t) AS lo, max(t_end) AS hi,
-  coalesce(bool_and(t = date_bin(interval '1 hour', t, ${ORIGIN}) AND t_end = date_bin(interval '1 hour', t_end, ${ORIGIN})), false) AS is_hour_aligned
+  coalesce(bool_and(t = date_bin(interval '1 hour', t, ${ORIGIN}) AND t_end = date_bin(interval '1 hour', t_end, ${ORIGIN})), false) AS is_hour_aligned,
+  coalesce(bool_and(t = date_bin(interval '1 day', t, ${ORIGIN}) AND t_end = date_bin(interval '1 day', t_end, ${ORIGIN})), false) AS is_day_aligned
   FROM grid`;
 
 /** Hourly counter rollups (lib/metrics/rollup-sql.ts): metric_hour has no recipient domain, metric_domain_hour no IP and no category. */
@@ -48,20 +49,79 @@ export function hourlyTableFor(groupBy: 'provider' | 'ip' | 'domain', filters: {
   return needsDomain ? 'metric_domain_hour' : 'metric_hour';
 }
 
+/** Daily counter rollups: metric_domain_day, the daily sums of metric_domain_hour. */
+export type DailyCounterTable = 'metric_domain_day';
+
+/** The daily rollup that can answer a query of day buckets, or null: one exists only beside metric_domain_hour. */
+export function dailyTableFor(groupBy: 'provider' | 'ip' | 'domain', filters: { ip?: string | undefined; domain?: string | undefined }, bucket: BucketName): DailyCounterTable | null {
+  return bucket === '1d' && hourlyTableFor(groupBy, filters, bucket) === 'metric_domain_hour' ? 'metric_domain_day' : null;
+}
+
+/** Per-minute counter rollups: metric_ip_minute has no recipient domain (and a few rows a minute), metric_minute every dimension. */
+export type MinuteCounterTable = 'metric_minute' | 'metric_ip_minute';
+const minuteTables: Record<MinuteCounterTable, Prisma.Sql> = { metric_minute: Prisma.sql`metric_minute`, metric_ip_minute: Prisma.sql`metric_ip_minute` };
+
+/** The rollups a query grouped by `groupBy` with these filters reads, finest first. */
+export interface CounterTables {
+  minute: MinuteCounterTable;
+  hourly: HourlyCounterTable | null;
+  daily: DailyCounterTable | null;
+}
+
+/** The smallest rollup of each grain that has the grouping column and every filtered one. */
+export function counterTablesFor(groupBy: 'provider' | 'ip' | 'domain', filters: { ip?: string | undefined; domain?: string | undefined }, bucket: BucketName): CounterTables {
+  const needsDomain = groupBy === 'domain' || filters.domain !== undefined;
+  return { minute: needsDomain ? 'metric_minute' : 'metric_ip_minute', hourly: hourlyTableFor(groupBy, filters, bucket), daily: dailyTableFor(groupBy, filters, bucket) };
+}
+
 /**
  * Counter rows (bucket, key, attempts … deferred_per_recipient) of one organisation within the CTE `span`: from the
- * hourly table when one is given and the span is hour-aligned, else from metric_minute. The branch not taken is a
- * one-time filter that PostgreSQL does not run. `key` and `filters` refer to the rollup as `m` and may only name
- * columns both tables have; the caller picks `hourly` accordingly.
+ * daily table when there is one and the span is day-aligned, else from the hourly table when there is one and the span
+ * is hour-aligned, else from the minute table. The branches not taken are one-time filters that PostgreSQL does not run.
+ * `key` and `filters` refer to the rollup as `m` and may only name columns all the tables have; counterTablesFor picks
+ * them accordingly.
  */
-export function counterRowsSql(organizationId: string, hourly: HourlyCounterTable | null, key: Prisma.Sql, filters: Prisma.Sql): Prisma.Sql {
+export function counterRowsSql(organizationId: string, tables: CounterTables, key: Prisma.Sql, filters: Prisma.Sql): Prisma.Sql {
   const rows = (table: Prisma.Sql, when: Prisma.Sql) => Prisma.sql`
     SELECT m.bucket, ${key} AS key, m.attempts, m.delivered, m.deferred, m.bounced, m.expired, m.deferred_per_recipient
     FROM ${table} m
     WHERE ${when} AND m.organization_id = ${organizationId}::uuid AND m.bucket >= (SELECT lo FROM span) AND m.bucket < (SELECT hi FROM span) ${filters}`;
-  if (hourly === null) return rows(Prisma.sql`metric_minute`, Prisma.sql`true`);
-  return Prisma.sql`${rows(hourlyTables[hourly], Prisma.sql`(SELECT is_hour_aligned FROM span)`)}
-    UNION ALL ${rows(Prisma.sql`metric_minute`, Prisma.sql`NOT (SELECT is_hour_aligned FROM span)`)}`;
+  const minute = minuteTables[tables.minute];
+  if (tables.hourly === null) return rows(minute, Prisma.sql`true`);
+  const minutes = rows(minute, Prisma.sql`NOT (SELECT is_hour_aligned FROM span)`);
+  if (tables.daily === null) return Prisma.sql`${rows(hourlyTables[tables.hourly], Prisma.sql`(SELECT is_hour_aligned FROM span)`)} UNION ALL ${minutes}`;
+  return Prisma.sql`${rows(Prisma.sql`metric_domain_day`, Prisma.sql`(SELECT is_day_aligned FROM span)`)}
+    UNION ALL ${rows(hourlyTables[tables.hourly], Prisma.sql`(SELECT is_hour_aligned AND NOT is_day_aligned FROM span)`)}
+    UNION ALL ${minutes}`;
+}
+
+/** Start of metric_domain_week's weeks: a Monday 00:00 UTC. */
+const WEEK_ORIGIN = Prisma.sql`TIMESTAMPTZ '2000-01-03 00:00:00+00'`;
+
+/**
+ * The CTE `cuts` of an hour-aligned `span` for the recipient-domain rollups: [lo, d1) and [d2, hi) whole hours, [d1, w1)
+ * and [w2, d2) whole UTC days, [w1, w2) whole weeks from Monday 00:00 UTC; a cut is empty where nothing of its grain fits.
+ */
+export const domainCutsSql = Prisma.sql`
+  SELECT s.lo, s.hi, d.d1, d.d2, CASE WHEN w.w1 < w.w2 THEN w.w1 ELSE d.d2 END AS w1, CASE WHEN w.w1 < w.w2 THEN w.w2 ELSE d.d2 END AS w2
+  FROM span s
+  CROSS JOIN LATERAL (SELECT date_bin(interval '1 day', s.lo - interval '1 microsecond', ${ORIGIN}) + interval '1 day' AS d1, date_bin(interval '1 day', s.hi, ${ORIGIN}) AS d2) dd
+  CROSS JOIN LATERAL (SELECT CASE WHEN dd.d1 < dd.d2 THEN dd.d1 ELSE s.hi END AS d1, CASE WHEN dd.d1 < dd.d2 THEN dd.d2 ELSE s.hi END AS d2) d
+  CROSS JOIN LATERAL (SELECT date_bin(interval '7 days', d.d1 - interval '1 microsecond', ${WEEK_ORIGIN}) + interval '7 days' AS w1,
+                             date_bin(interval '7 days', d.d2, ${WEEK_ORIGIN}) AS w2) w`;
+
+/**
+ * Counter rows (recipient_domain, attempts … deferred_per_recipient) of one organisation covering the span of the CTE
+ * `cuts` exactly, each cut from the coarsest domain rollup it fits: a few rows per domain where metric_domain_hour has one
+ * per hour. `when` gates every branch (a one-time filter); `filters` refer to the rollup as `m`.
+ */
+export function domainSpanRowsSql(organizationId: string, filters: Prisma.Sql, when: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
+  const rows = (table: string, lo: string, hi: string) => Prisma.sql`
+    SELECT m.recipient_domain, m.attempts, m.delivered, m.deferred, m.bounced, m.expired, m.deferred_per_recipient FROM ${Prisma.raw(table)} m
+    WHERE ${when} AND m.organization_id = ${organizationId}::uuid AND m.bucket >= (SELECT ${Prisma.raw(lo)} FROM cuts) AND m.bucket < (SELECT ${Prisma.raw(hi)} FROM cuts) ${filters}`;
+  return Prisma.sql`${rows('metric_domain_week', 'w1', 'w2')}
+    UNION ALL ${rows('metric_domain_day', 'd1', 'w1')} UNION ALL ${rows('metric_domain_day', 'w2', 'd2')}
+    UNION ALL ${rows('metric_domain_hour', 'lo', 'd1')} UNION ALL ${rows('metric_domain_hour', 'd2', 'hi')}`;
 }
 
 /** The bucket start a timestamp column falls in, matching gridSql's `t`. */

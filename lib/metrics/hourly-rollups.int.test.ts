@@ -103,11 +103,19 @@ async function rows(sql: string): Promise<unknown[]> {
 
 const COUNTERS = 'sum(attempts)::int AS a, sum(delivered)::int AS dl, sum(deferred)::int AS df, sum(bounced)::int AS b, sum(expired)::int AS x, sum(deferred_per_recipient)::int AS p';
 const HOUR = `date_bin(interval '1 hour', bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+const DAY = `date_bin(interval '1 day', bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+const WEEK = `date_bin(interval '7 days', bucket, TIMESTAMPTZ '2000-01-03 00:00:00+00')`;
 const snapshots = {
   metricHour: `SELECT bucket, provider, sending_ip, category::text, ${COUNTERS} FROM metric_hour WHERE organization_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
   metricHourFromMinutes: `SELECT ${HOUR} AS bucket, provider, sending_ip, category::text, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
   domainHour: `SELECT bucket, provider, recipient_domain, ${COUNTERS} FROM metric_domain_hour WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   domainHourFromMinutes: `SELECT ${HOUR} AS bucket, provider, recipient_domain, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  domainDay: `SELECT bucket, provider, recipient_domain, ${COUNTERS} FROM metric_domain_day WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  domainDayFromMinutes: `SELECT ${DAY} AS bucket, provider, recipient_domain, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  domainWeek: `SELECT bucket, provider, recipient_domain, ${COUNTERS} FROM metric_domain_week WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  domainWeekFromMinutes: `SELECT ${WEEK} AS bucket, provider, recipient_domain, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  ipMinute: `SELECT bucket, provider, sending_ip, ${COUNTERS} FROM metric_ip_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  ipMinuteFromMinutes: `SELECT bucket, provider, sending_ip, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   signatureHour: `SELECT bucket, provider, sending_ip, signature, outcome::text, kb_rule, count, sample_reply FROM signature_hour WHERE organization_id = $1 ORDER BY 1, 2, 3, 4, 5`,
   signatureHourAllIps: `SELECT bucket, provider, signature, outcome::text, min(kb_rule) AS kb_rule, sum(count)::int AS count, min(sample_reply) AS sample_reply FROM signature_hour WHERE organization_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
   signatureHourFromMinutes: `SELECT ${HOUR} AS bucket, provider, signature, outcome::text, min(kb_rule) AS kb_rule, sum(count)::int AS count, min(sample_reply) AS sample_reply FROM signature_minute WHERE organization_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
@@ -118,6 +126,9 @@ test('hourly rollups kept during ingestion are the hourly sums of the minute rol
   const live = Object.fromEntries(await Promise.all(Object.entries(snapshots).map(async ([k, sql]) => [k, await rows(sql)] as const)));
   expect(live.metricHour).toEqual(live.metricHourFromMinutes);
   expect(live.domainHour).toEqual(live.domainHourFromMinutes);
+  expect(live.domainDay).toEqual(live.domainDayFromMinutes);
+  expect(live.domainWeek).toEqual(live.domainWeekFromMinutes);
+  expect(live.ipMinute).toEqual(live.ipMinuteFromMinutes);
   expect(live.signatureHourAllIps).toEqual(live.signatureHourFromMinutes);
   // 1500 events, one in three stored twice: each counted once.
   expect(await rows(`SELECT ${COUNTERS} FROM metric_hour WHERE organization_id = $1`)).toEqual([expect.objectContaining({ a: 1500 })]);
@@ -182,6 +193,30 @@ test('series of 1 h, 6 h and 1 d buckets (hourly rollups) equal 15-minute series
   }
 });
 
+test('series by domain with "(others)" (top domains by the weekly, daily and hourly rollups, the rest from metric_hour) equal 15-minute series summed', async () => {
+  const { getDeferralSeries } = await import('./queries/get-deferral-series');
+  // Spans with a whole week (from Monday 2024-03-04) between whole days and hours, two whole weeks, whole days and hours at
+  // both ends, only hours, and day buckets in Berlin (23:00 UTC boundaries).
+  const ranges = [
+    { from: new Date('2024-03-01T07:00:00Z'), to: new Date('2024-03-12T13:00:00Z') },
+    { from: new Date('2024-02-26T00:00:00Z'), to: new Date('2024-03-11T00:00:00Z') },
+    { from: new Date('2024-03-03T05:00:00Z'), to: new Date('2024-03-05T19:00:00Z') },
+    { from: new Date('2024-03-04T02:00:00Z'), to: new Date('2024-03-04T21:00:00Z') },
+    { from: FROM, to: TO },
+  ];
+  for (const range of ranges) {
+    for (const c of [{ limitSeries: 2 }, { limitSeries: 1, provider: 'microsoft-365' }, { limitSeries: 1, provider: 'other' }]) {
+      const fine = await getDeferralSeries(orgId, { groupBy: 'domain', ...range, ...c, bucket: '15m' });
+      expect(fine.series.at(-1)?.key).toBe('(others)');
+      for (const [bucket, tz] of [['1h', 'UTC'], ['6h', 'UTC'], ['1d', 'UTC'], ['1d', 'Europe/Berlin']] as Array<[BucketName, string]>) {
+        const coarse = await getDeferralSeries(orgId, { groupBy: 'domain', ...range, ...c, bucket, tz });
+        if (coarse.from !== fine.from || coarse.to !== fine.to) continue;
+        expect({ c, bucket, tz, series: coarse.series.map((s) => ({ key: s.key, points: s.points })) }).toEqual({ c, bucket, tz, series: regroup(fine, coarse) });
+      }
+    }
+  }
+});
+
 test('day buckets in a zone offset by half an hour (Asia/Kolkata) read the minute rollup and match 15-minute series summed', async () => {
   const { getDeferralSeries } = await import('./queries/get-deferral-series');
   // Kolkata midnight is 18:30 UTC: 2024-03-02T18:30Z … 2024-03-05T18:30Z are three whole local days, all 15-minute aligned.
@@ -192,7 +227,7 @@ test('day buckets in a zone offset by half an hour (Asia/Kolkata) read the minut
   expect(days.series.map((s) => ({ key: s.key, points: s.points }))).toEqual(regroup(fine, days));
 });
 
-test('breakdowns over 24 h and 3 days (hourly rollups) equal totals and sparklines from 15-minute series', async () => {
+test('breakdowns over 24 h, 3, 11 and 14 days (hourly, daily and weekly rollups) equal totals and sparklines from 15-minute series', async () => {
   const { getBreakdown } = await import('./queries/get-breakdown');
   const { getDeferralSeries } = await import('./queries/get-deferral-series');
   const cases = [
@@ -202,8 +237,15 @@ test('breakdowns over 24 h and 3 days (hourly rollups) equal totals and sparklin
     { by: 'domain' as const },
     { by: 'domain' as const, ip: '203.0.113.8' },
   ];
-  for (const to of [new Date('2024-03-05T00:00:00Z'), TO]) {
-    const from = new Date(to.getTime() === TO.getTime() ? FROM.getTime() : to.getTime() - 24 * 3_600_000);
+  // 24 h and 3 days (hourly and 6-hourly sparklines), 11 days from 07:00 (6-hourly, domains ranked on a week, days and hours),
+  // two whole weeks (daily sparklines from metric_domain_day).
+  const ranges: Array<[from: Date, to: Date]> = [
+    [new Date('2024-03-04T00:00:00Z'), new Date('2024-03-05T00:00:00Z')],
+    [FROM, TO],
+    [new Date('2024-03-01T07:00:00Z'), new Date('2024-03-12T07:00:00Z')],
+    [new Date('2024-02-26T00:00:00Z'), new Date('2024-03-11T00:00:00Z')],
+  ];
+  for (const [from, to] of ranges) {
     for (const c of cases) {
       const b = await getBreakdown(orgId, { ...c, from, to, sort: 'key' });
       expect(b.rows.length).toBeGreaterThan(0);

@@ -3,15 +3,24 @@
  * rebuild command (folding every stored event): both must count exactly alike. `source` is the name
  * of a trusted relation in the statement (a CTE or a table), never input.
  *
- * Per minute: metric_minute (every dimension) and signature_minute. Per UTC hour, for long ranges:
+ * Per minute: metric_minute (every dimension), metric_ip_minute (no recipient domain, no category: a few rows a
+ * minute where metric_minute has about one per event) and signature_minute. Per UTC hour, for long ranges:
  * metric_hour (no recipient domain), metric_domain_hour (no IP, no category) and signature_hour (with the
- * sending IP). Each hourly row is the sum of the minute rows of its hour, so whole hours read from either
- * give the same numbers.
+ * sending IP). Per UTC day and per week (from Monday 00:00 UTC), for ranking domains over long ranges and day
+ * buckets: metric_domain_day and metric_domain_week. Each hourly row is the sum of the minute rows of its hour,
+ * each daily row of the hourly rows of its day and each weekly row of the daily rows of its week, so whole
+ * hours, days and weeks read from any of them give the same numbers.
  */
 type Source = 'ins' | 'delivery_event';
 
 /** Start of the UTC hour of a timestamp; date_bin does not depend on the session time zone as date_trunc('hour') does. */
 export const HOUR_OF_OCCURRED_AT = `date_bin(interval '1 hour', occurred_at, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+
+/** Start of the UTC day of a timestamp, on the same origin as HOUR_OF_OCCURRED_AT. */
+export const DAY_OF_OCCURRED_AT = `date_bin(interval '1 day', occurred_at, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+
+/** Start of the week of a timestamp: Monday 00:00 UTC (2000-01-03 was a Monday). */
+export const WEEK_OF_OCCURRED_AT = `date_bin(interval '7 days', occurred_at, TIMESTAMPTZ '2000-01-03 00:00:00+00')`;
 
 const COUNTER_COLUMNS = 'attempts, delivered, deferred, bounced, expired, deferred_per_recipient';
 const COUNTERS = `count(*), count(*) FILTER (WHERE outcome = 'delivered'), count(*) FILTER (WHERE outcome = 'deferred'),
@@ -45,12 +54,24 @@ export function metricMinuteUpsert(source: Source, orgParam: string): string {
   return counterUpsert('metric_minute', `date_trunc('minute', occurred_at)`, [['provider', 'provider'], ip, domain, ['category', 'category']], source, orgParam);
 }
 
+export function metricIpMinuteUpsert(source: Source, orgParam: string): string {
+  return counterUpsert('metric_ip_minute', `date_trunc('minute', occurred_at)`, [['provider', 'provider'], ip], source, orgParam);
+}
+
 export function metricHourUpsert(source: Source, orgParam: string): string {
   return counterUpsert('metric_hour', HOUR_OF_OCCURRED_AT, [['provider', 'provider'], ip, ['category', 'category']], source, orgParam);
 }
 
 export function metricDomainHourUpsert(source: Source, orgParam: string): string {
   return counterUpsert('metric_domain_hour', HOUR_OF_OCCURRED_AT, [['provider', 'provider'], domain], source, orgParam);
+}
+
+export function metricDomainDayUpsert(source: Source, orgParam: string): string {
+  return counterUpsert('metric_domain_day', DAY_OF_OCCURRED_AT, [['provider', 'provider'], domain], source, orgParam);
+}
+
+export function metricDomainWeekUpsert(source: Source, orgParam: string): string {
+  return counterUpsert('metric_domain_week', WEEK_OF_OCCURRED_AT, [['provider', 'provider'], domain], source, orgParam);
 }
 
 // kb_rule keeps the least non-null rule seen (least() skips NULLs), which is what the rebuild's min(kb_rule) gives,
@@ -79,8 +100,11 @@ export function signatureHourUpsert(source: Source, orgParam: string): string {
 /** Every rollup table with its upsert, in the order the ingest statement and the rebuild run them. */
 export const rollups = [
   { table: 'metric_minute', upsert: metricMinuteUpsert },
+  { table: 'metric_ip_minute', upsert: metricIpMinuteUpsert },
   { table: 'metric_hour', upsert: metricHourUpsert },
   { table: 'metric_domain_hour', upsert: metricDomainHourUpsert },
+  { table: 'metric_domain_day', upsert: metricDomainDayUpsert },
+  { table: 'metric_domain_week', upsert: metricDomainWeekUpsert },
   { table: 'signature_minute', upsert: signatureMinuteUpsert },
   { table: 'signature_hour', upsert: signatureHourUpsert },
 ] as const;

@@ -1,9 +1,9 @@
-import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/prisma/client';
-import { bucketOf, counterRowsSql, deferralRateSql, gridSql, hourlyTableFor, spanSql } from '../bucket-sql';
-import { bucketNames, pointCount, resolveBuckets, type BucketName } from '../buckets';
+import { bucketOf, counterRowsSql, counterTablesFor, deferralRateSql, domainCutsSql, domainSpanRowsSql, gridSql, spanSql } from '../bucket-sql';
+import { bucketNames, isWholeHours, pointCount, resolveBuckets, type BucketName } from '../buckets';
 import { RATE_EXCLUDES } from '../rates';
 import { UNKNOWN_KEY } from './get-deferral-series';
+import { readRollups } from './read-rollups';
 
 export const breakdownSortColumns = ['attempts', 'deferred', 'bounced', 'deferralRate', 'key'] as const;
 export type BreakdownSort = (typeof breakdownSortColumns)[number];
@@ -74,7 +74,8 @@ interface Row {
 
 /**
  * Rows by sending IP or recipient domain for one provider (or IP) over a range, sorted by a whitelisted column, each with a
- * gap-filled sparkline. Sparklines of whole hours (ranges over 12 h) read the hourly rollups, shorter ones metric_minute.
+ * gap-filled sparkline. Sparklines of whole days by domain (ranges over 12 days) read metric_domain_day, of whole hours (ranges
+ * over 12 h) the hourly rollups, shorter ones metric_minute.
  */
 export async function getBreakdown(organizationId: string, input: BreakdownInput): Promise<BreakdownDto> {
   const sparkBucket = bucketNames.find((b) => pointCount(input.from, input.to, b) <= SPARKLINE_MAX_POINTS) ?? '1d';
@@ -86,23 +87,41 @@ export async function getBreakdown(organizationId: string, input: BreakdownInput
   const filters: Prisma.Sql[] = [];
   if (input.provider) filters.push(Prisma.sql`AND m.provider = ${input.provider}`);
   if (input.ip !== undefined) filters.push(Prisma.sql`AND m.sending_ip = ${input.ip}`);
-  const rows = await db().$queryRaw<Row[]>`
-    WITH grid AS (${gridSql(spec)}),
-    span AS (${spanSql}),
+  const filter = filters.length > 0 ? Prisma.join(filters, ' ') : Prisma.empty;
+  const totals = deferralRateSql(Prisma.sql`sum(attempts)`, Prisma.sql`sum(deferred)`, Prisma.sql`sum(dpr)`);
+  // Domains are many: over whole hours (always hour-aligned here, in UTC) they are ranked on the weeks, days and hours of the
+  // span, and only the listed ones are read per sparkline bucket. IPs are few: every row of the span is read once.
+  const isTopDomains = input.by === 'domain' && input.ip === undefined && isWholeHours(sparkBucket);
+  const ranked = isTopDomains
+    ? Prisma.sql`cuts AS (${domainCutsSql}),
+    totals AS (
+      SELECT m.recipient_domain AS domain, ${keyColumn.domain} AS key, sum(m.attempts) AS attempts, sum(m.delivered) AS delivered, sum(m.deferred) AS deferred,
+             sum(m.bounced) AS bounced, sum(m.deferred_per_recipient) AS dpr,
+             ${deferralRateSql(Prisma.sql`sum(m.attempts)`, Prisma.sql`sum(m.deferred)`, Prisma.sql`sum(m.deferred_per_recipient)`)} AS rate
+      FROM (${domainSpanRowsSql(organizationId, filter)}) m GROUP BY m.recipient_domain),
+    top AS (SELECT *, row_number() OVER (ORDER BY ${sortColumn[sort]} ${direction}, key) AS rank FROM totals ORDER BY rank LIMIT ${limit}),
     agg AS (
+      SELECT top.key, ${bucketOf(Prisma.sql`m.bucket`, spec)} AS t, sum(m.attempts) AS attempts, sum(m.deferred) AS deferred, sum(m.deferred_per_recipient) AS dpr
+      FROM top JOIN ${sparkBucket === '1d' ? Prisma.sql`metric_domain_day` : Prisma.sql`metric_domain_hour`} m
+        ON m.organization_id = ${organizationId}::uuid AND m.recipient_domain = top.domain AND m.bucket >= (SELECT lo FROM span) AND m.bucket < (SELECT hi FROM span) ${filter}
+      GROUP BY 1, 2)`
+    : Prisma.sql`agg AS (
       SELECT m.key, ${bucketOf(Prisma.sql`m.bucket`, spec)} AS t,
              sum(m.attempts) AS attempts, sum(m.delivered) AS delivered, sum(m.deferred) AS deferred, sum(m.bounced) AS bounced, sum(m.deferred_per_recipient) AS dpr
-      FROM (${counterRowsSql(organizationId, hourlyTableFor(input.by, input, sparkBucket), keyColumn[input.by], filters.length > 0 ? Prisma.join(filters, ' ') : Prisma.empty)}) m
+      FROM (${counterRowsSql(organizationId, counterTablesFor(input.by, input, sparkBucket), keyColumn[input.by], filter)}) m
       GROUP BY 1, 2),
     totals AS (
-      SELECT key, sum(attempts) AS attempts, sum(delivered) AS delivered, sum(deferred) AS deferred, sum(bounced) AS bounced, sum(dpr) AS dpr,
-             ${deferralRateSql(Prisma.sql`sum(attempts)`, Prisma.sql`sum(deferred)`, Prisma.sql`sum(dpr)`)} AS rate
+      SELECT key, sum(attempts) AS attempts, sum(delivered) AS delivered, sum(deferred) AS deferred, sum(bounced) AS bounced, sum(dpr) AS dpr, ${totals} AS rate
       FROM agg GROUP BY key),
-    top AS (SELECT *, row_number() OVER (ORDER BY ${sortColumn[sort]} ${direction}, key) AS rank FROM totals ORDER BY rank LIMIT ${limit})
+    top AS (SELECT *, row_number() OVER (ORDER BY ${sortColumn[sort]} ${direction}, key) AS rank FROM totals ORDER BY rank LIMIT ${limit})`;
+  const rows = await readRollups<Row[]>(Prisma.sql`
+    WITH grid AS (${gridSql(spec)}),
+    span AS (${spanSql}),
+    ${ranked}
     SELECT s.lo AS span_from, s.hi AS span_to, top.key, top.attempts::int, top.delivered::int, top.deferred::int, top.bounced::int, top.dpr::int AS dpr, top.rate,
            g.t, coalesce(a.attempts, 0)::int AS p_attempts, ${deferralRateSql(Prisma.sql`a.attempts`, Prisma.sql`a.deferred`, Prisma.sql`a.dpr`)} AS p_rate
     FROM span s CROSS JOIN top CROSS JOIN grid g LEFT JOIN agg a ON a.key = top.key AND a.t = g.t
-    ORDER BY top.rank, g.t`;
+    ORDER BY top.rank, g.t`);
   const out: BreakdownRowDto[] = [];
   for (const r of rows) {
     let row = out.at(-1);

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/prisma/client';
-import { bucketOf, counterRowsSql, deferralRateSql, gridSql, hourlyTableFor, spanSql } from '../bucket-sql';
-import { bucketNames, resolveBuckets, type BucketName } from '../buckets';
+import { bucketOf, counterRowsSql, counterTablesFor, deferralRateSql, domainCutsSql, domainSpanRowsSql, gridSql, spanSql } from '../bucket-sql';
+import { bucketNames, resolveBuckets, type BucketName, type BucketSpec } from '../buckets';
 import { RATE_EXCLUDES, deferralRate } from '../rates';
+import { readRollups } from './read-rollups';
 
 export const groupByValues = ['provider', 'ip', 'domain'] as const;
 export type SeriesGroupBy = (typeof groupByValues)[number];
@@ -86,7 +86,8 @@ interface Row {
 
 /**
  * Deferral time series, one per provider, sending IP or recipient domain, gap-filled in SQL (zero counts, null rates)
- * over whole buckets of the requested range: from the hourly rollups when the buckets are whole hours, else per minute.
+ * over whole buckets of the requested range: from the daily or hourly rollups when the buckets are whole days or hours,
+ * else per minute.
  */
 export async function getDeferralSeries(organizationId: string, input: DeferralSeriesInput): Promise<DeferralSeriesDto> {
   const spec = resolveBuckets(input);
@@ -95,25 +96,15 @@ export async function getDeferralSeries(organizationId: string, input: DeferralS
   if (input.provider) filters.push(Prisma.sql`AND m.provider = ${input.provider}`);
   if (input.ip !== undefined) filters.push(Prisma.sql`AND m.sending_ip = ${input.ip}`);
   if (input.domain !== undefined) filters.push(Prisma.sql`AND m.recipient_domain = ${input.domain.toLowerCase()}`);
-  // Providers and IPs are few: summing per (bucket, key) first shrinks the rows to rank and fold. Domains are many (10 000
-  // in the benchmark): that grouping barely shrinks them and spills to disk, so their rows are ranked and folded as read.
-  const isFewKeys = input.groupBy !== 'domain';
-  const counters = isFewKeys
-    ? Prisma.sql`sum(m.attempts) AS attempts, sum(m.delivered) AS delivered, sum(m.deferred) AS deferred, sum(m.bounced) AS bounced, sum(m.expired) AS expired, sum(m.deferred_per_recipient) AS dpr`
-    : Prisma.sql`m.attempts, m.delivered, m.deferred, m.bounced, m.expired, m.deferred_per_recipient AS dpr`;
-  const rows = await db().$queryRaw<Row[]>`
+  const filter = filters.length > 0 ? Prisma.join(filters, ' ') : Prisma.empty;
+  const folded =
+    input.groupBy === 'domain' && input.domain === undefined && counterTablesFor('domain', input, spec.bucket).hourly === 'metric_domain_hour'
+      ? foldedTopDomainsSql(organizationId, input, filter, spec, limitSeries)
+      : foldedSql(organizationId, input.groupBy, input, filter, spec, limitSeries);
+  const rows = await readRollups<Row[]>(Prisma.sql`
     WITH grid AS (${gridSql(spec)}),
     span AS (${spanSql}),
-    agg AS (
-      SELECT ${bucketOf(Prisma.sql`m.bucket`, spec)} AS t, m.key, ${counters}
-      FROM (${counterRowsSql(organizationId, hourlyTableFor(input.groupBy, input, spec.bucket), keyColumn[input.groupBy], filters.length > 0 ? Prisma.join(filters, ' ') : Prisma.empty)}) m
-      ${isFewKeys ? Prisma.sql`GROUP BY 1, 2` : Prisma.empty}),
-    ranked AS (SELECT key, row_number() OVER (ORDER BY sum(attempts) DESC, key) AS rank FROM agg GROUP BY key),
-    folded AS (
-      SELECT a.t, CASE WHEN r.rank <= ${limitSeries} THEN a.key ELSE ${OTHERS_KEY} END AS key,
-             sum(a.attempts) AS attempts, sum(a.delivered) AS delivered, sum(a.deferred) AS deferred,
-             sum(a.bounced) AS bounced, sum(a.expired) AS expired, sum(a.dpr) AS dpr
-      FROM agg a JOIN ranked r USING (key) GROUP BY 1, 2),
+    ${folded},
     keys AS (SELECT key, sum(attempts) AS total FROM folded GROUP BY key)
     SELECT s.lo AS span_from, s.hi AS span_to, x.key, x.t,
            coalesce(x.attempts, 0)::int AS attempts, coalesce(x.delivered, 0)::int AS delivered, coalesce(x.deferred, 0)::int AS deferred,
@@ -123,7 +114,7 @@ export async function getDeferralSeries(organizationId: string, input: DeferralS
       SELECT k.key, k.total, g.t, f.attempts, f.delivered, f.deferred, f.bounced, f.expired, f.dpr
       FROM keys k CROSS JOIN grid g LEFT JOIN folded f ON f.key = k.key AND f.t = g.t
     ) x ON true
-    ORDER BY x.key = ${OTHERS_KEY}, x.total DESC, x.key, x.t`;
+    ORDER BY x.key = ${OTHERS_KEY}, x.total DESC, x.key, x.t`);
 
   const first = rows[0];
   if (!first) throw new Error('the series query returned no span');
@@ -156,6 +147,70 @@ export async function getDeferralSeries(organizationId: string, input: DeferralS
     limitSeries,
     series,
   };
+}
+
+const SUMS = Prisma.sql`sum(m.attempts) AS attempts, sum(m.delivered) AS delivered, sum(m.deferred) AS deferred, sum(m.bounced) AS bounced,
+  sum(m.expired) AS expired, sum(m.deferred_per_recipient) AS dpr`;
+
+/**
+ * CTEs `<prefix>agg`, `<prefix>ranked` and `<prefix>folded` (t, key, counters): the top `limitSeries` keys by attempts
+ * over the span, every other key summed into OTHERS_KEY; from the rollup that fits the buckets, or from the minute rollup
+ * alone when `isMinutesOnly`.
+ */
+function foldedSql(
+  organizationId: string, groupBy: SeriesGroupBy, input: DeferralSeriesInput, filter: Prisma.Sql, spec: BucketSpec, limitSeries: number, prefix = '', isMinutesOnly = false,
+): Prisma.Sql {
+  const [agg, ranked, folded] = ['agg', 'ranked', 'folded'].map((name) => Prisma.raw(`${prefix}${name}`)) as [Prisma.Sql, Prisma.Sql, Prisma.Sql];
+  // Providers and IPs are few: summing per (bucket, key) first shrinks the rows to rank and fold. Domains are many (10 000
+  // in the benchmark): that grouping barely shrinks them and spills to disk, so their rows are ranked and folded as read.
+  const isFewKeys = groupBy !== 'domain';
+  const counters = isFewKeys ? SUMS : Prisma.sql`m.attempts, m.delivered, m.deferred, m.bounced, m.expired, m.deferred_per_recipient AS dpr`;
+  const tables = counterTablesFor(groupBy, input, spec.bucket);
+  const rows = counterRowsSql(organizationId, isMinutesOnly ? { ...tables, hourly: null, daily: null } : tables, keyColumn[groupBy], filter);
+  return Prisma.sql`${agg} AS (
+      SELECT ${bucketOf(Prisma.sql`m.bucket`, spec)} AS t, m.key, ${counters}
+      FROM (${rows}) m
+      ${isFewKeys ? Prisma.sql`GROUP BY 1, 2` : Prisma.empty}),
+    ${ranked} AS (SELECT key, row_number() OVER (ORDER BY sum(attempts) DESC, key) AS rank FROM ${agg} GROUP BY key),
+    ${folded} AS (
+      SELECT a.t, CASE WHEN r.rank <= ${limitSeries} THEN a.key ELSE ${OTHERS_KEY} END AS key,
+             sum(a.attempts) AS attempts, sum(a.delivered) AS delivered, sum(a.deferred) AS deferred,
+             sum(a.bounced) AS bounced, sum(a.expired) AS expired, sum(a.dpr) AS dpr
+      FROM ${agg} a JOIN ${ranked} r USING (key) GROUP BY 1, 2)`;
+}
+
+/**
+ * `folded` for series by recipient domain over hour-aligned spans, without reading every domain's every hour: domains are
+ * ranked on the weeks, days and hours of the span (domainSpanRowsSql); the top ones are read by domain from
+ * metric_domain_hour; "(others)" is each bucket's total from metric_hour less the top ones. Spans that are not hour-aligned take foldedSql's minute path (a one-time filter decides, as in counterRowsSql).
+ */
+function foldedTopDomainsSql(organizationId: string, input: DeferralSeriesInput, filter: Prisma.Sql, spec: BucketSpec, limitSeries: number): Prisma.Sql {
+  const org = Prisma.sql`${organizationId}::uuid`;
+  const aligned = Prisma.sql`(SELECT is_hour_aligned FROM span)`;
+  const domainKey = Prisma.sql`coalesce(nullif(recipient_domain, ''), ${UNKNOWN_KEY})`;
+  const inSpan = Prisma.sql`m.bucket >= (SELECT lo FROM span) AND m.bucket < (SELECT hi FROM span)`;
+  const t = bucketOf(Prisma.sql`m.bucket`, spec);
+  return Prisma.sql`cuts AS (${domainCutsSql}),
+    ranked_domains AS (
+      SELECT recipient_domain, ${domainKey} AS key, row_number() OVER (ORDER BY sum(attempts) DESC, ${domainKey}) AS rank, count(*) OVER () AS keys
+      FROM (${domainSpanRowsSql(organizationId, filter, aligned)}) m
+      GROUP BY recipient_domain),
+    top_domains AS (
+      SELECT ${t} AS t, r.key, ${SUMS}
+      FROM ranked_domains r JOIN metric_domain_hour m ON m.organization_id = ${org} AND m.recipient_domain = r.recipient_domain AND ${inSpan} ${filter}
+      WHERE r.rank <= ${limitSeries} GROUP BY 1, 2),
+    other_domains AS (
+      SELECT a.t, ${OTHERS_KEY} AS key, a.attempts - coalesce(b.attempts, 0) AS attempts, a.delivered - coalesce(b.delivered, 0) AS delivered,
+             a.deferred - coalesce(b.deferred, 0) AS deferred, a.bounced - coalesce(b.bounced, 0) AS bounced,
+             a.expired - coalesce(b.expired, 0) AS expired, a.dpr - coalesce(b.dpr, 0) AS dpr
+      FROM (SELECT ${t} AS t, ${SUMS} FROM metric_hour m WHERE ${aligned} AND m.organization_id = ${org} AND ${inSpan} ${filter} GROUP BY 1) a
+      LEFT JOIN (SELECT t, sum(attempts) AS attempts, sum(delivered) AS delivered, sum(deferred) AS deferred, sum(bounced) AS bounced,
+                        sum(expired) AS expired, sum(dpr) AS dpr FROM top_domains GROUP BY t) b USING (t)
+      WHERE (SELECT max(keys) FROM ranked_domains) > ${limitSeries}),
+    ${foldedSql(organizationId, 'domain', input, filter, spec, limitSeries, 'minute_', true)},
+    folded AS (
+      SELECT * FROM top_domains UNION ALL SELECT * FROM other_domains
+      UNION ALL SELECT * FROM minute_folded WHERE NOT ${aligned})`;
 }
 
 function emptyCounts(): SeriesCounts {

@@ -2,6 +2,7 @@ import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { deferralRateSql } from '../bucket-sql';
 import { RATE_EXCLUDES, deferralRate } from '../rates';
+import { readRollups } from './read-rollups';
 
 /** The "current" window of a card. */
 export const WINDOW_MINUTES = 15;
@@ -69,7 +70,7 @@ export async function getProviderSummaries(organizationId: string, options: { no
   const windowStart = new Date(windowEnd.getTime() - WINDOW_MINUTES * MINUTE_MS);
   const sparkStart = new Date(windowEnd.getTime() - SPARKLINE_HOURS * 3600 * 1000);
   const sparkStep = (SPARKLINE_HOURS * 3600) / SPARKLINE_POINTS;
-  const rows = await db().$queryRaw<Row[]>`
+  const rows = await readRollups<Row[]>(Prisma.sql`
     WITH ranges AS (
       SELECT 'window' AS kind, ${windowStart}::timestamptz AS lo, ${windowEnd}::timestamptz AS hi
       UNION ALL SELECT 'spark', ${sparkStart}::timestamptz, ${windowEnd}::timestamptz
@@ -81,7 +82,7 @@ export async function getProviderSummaries(organizationId: string, options: { no
              sum(m.attempts) AS attempts, sum(m.deferred) AS deferred, sum(m.deferred_per_recipient) AS dpr
       FROM ranges r CROSS JOIN LATERAL (
         -- LATERAL: one index range scan per span instead of a join over the organisation's whole rollup
-        SELECT provider, bucket, attempts, deferred, deferred_per_recipient FROM metric_minute
+        SELECT provider, bucket, attempts, deferred, deferred_per_recipient FROM metric_ip_minute
         WHERE organization_id = ${organizationId}::uuid AND bucket >= r.lo AND bucket < r.hi OFFSET 0) m
       GROUP BY 1, 2, 3),
     providers AS (SELECT DISTINCT provider FROM agg),
@@ -91,7 +92,7 @@ export async function getProviderSummaries(organizationId: string, options: { no
       FROM providers p CROSS JOIN grid g LEFT JOIN agg a ON a.kind = 'spark' AND a.provider = p.provider AND a.slot = g.t)
     SELECT kind, provider, slot, attempts::int, deferred::int, dpr::int, ${deferralRateSql(Prisma.sql`attempts`, Prisma.sql`deferred`, Prisma.sql`dpr`)} AS rate
     FROM (SELECT kind, provider, slot, attempts, deferred, dpr FROM agg WHERE kind <> 'spark' UNION ALL SELECT * FROM spark) u
-    ORDER BY provider, kind, slot`;
+    ORDER BY provider, kind, slot`);
 
   const byProvider = new Map<string, Row[]>();
   for (const r of rows) byProvider.set(r.provider, [...(byProvider.get(r.provider) ?? []), r]);
@@ -101,7 +102,7 @@ export async function getProviderSummaries(organizationId: string, options: { no
   if (shortHistory.length > 0) {
     const dayRows = await db().$queryRaw<Array<{ provider: string; attempts: number; deferred: number; dpr: number }>>`
       SELECT provider, sum(attempts)::int AS attempts, sum(deferred)::int AS deferred, sum(deferred_per_recipient)::int AS dpr
-      FROM metric_minute
+      FROM metric_ip_minute
       WHERE organization_id = ${organizationId}::uuid AND provider IN (${Prisma.join(shortHistory)}) AND bucket >= ${dayFrom} AND bucket < ${windowStart}
       GROUP BY provider`;
     for (const r of dayRows) trailing.set(r.provider, r);

@@ -1,7 +1,7 @@
-import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { kbRules } from '@/lib/smtp';
 import { splitAtHours } from '../buckets';
+import { readRollups } from './read-rollups';
 
 export interface TopSignaturesInput {
   provider?: string | undefined;
@@ -70,7 +70,7 @@ export async function getTopSignatures(organizationId: string, input: TopSignatu
             AND signature IS NOT NULL AND outcome <> 'delivered' ${provider}`
       : Prisma.sql`SELECT signature, outcome, kb_rule, count, sample_reply FROM signature_minute
           WHERE organization_id = ${org} AND bucket >= ${lo} AND bucket < ${hi} ${provider}`;
-  const rows = await db().$queryRaw<Row[]>`
+  const rows = await readRollups<Row[]>(Prisma.sql`
     WITH src AS (
       SELECT signature, outcome, kb_rule, count, sample_reply FROM signature_hour
       WHERE organization_id = ${org} AND bucket >= ${hourFrom} AND bucket < ${hourTo} ${hourIp} ${provider}
@@ -79,7 +79,7 @@ export async function getTopSignatures(organizationId: string, input: TopSignatu
     SELECT signature, sum(count)::int AS count, coalesce(sum(count) FILTER (WHERE outcome = 'deferred'), 0)::int AS deferred,
            coalesce(sum(count) FILTER (WHERE outcome = 'bounced'), 0)::int AS bounced, coalesce(sum(count) FILTER (WHERE outcome = 'expired'), 0)::int AS expired,
            min(kb_rule) AS kb_rule, min(sample_reply) AS sample_reply, (sum(sum(count)) OVER ())::int AS total
-    FROM src GROUP BY signature ORDER BY sum(count) DESC, signature LIMIT ${limit}`;
+    FROM src GROUP BY signature ORDER BY sum(count) DESC, signature LIMIT ${limit}`);
   const total = rows[0]?.total ?? 0;
   return {
     from: input.from.toISOString(),
