@@ -44,7 +44,11 @@ function oldestRollup(finerTable: string, finerNew: string, width: string): stri
     UNION ALL
     SELECT f.bucket, f.provider, f.sending_ip, f.oldest_first_seen_at
     FROM (SELECT DISTINCT date_bin(interval '${width}', b, ${ORIGIN}) AS c, provider, sending_ip FROM ${finerNew}) k
-    JOIN ${finerTable} f ON f.organization_id = $1::uuid AND f.bucket >= k.c AND f.bucket < k.c + interval '${width}' AND f.provider = k.provider AND f.sending_ip = k.sending_ip
+    CROSS JOIN LATERAL (
+      -- one primary-key range per bucket, never a scan of the whole finer table
+      SELECT * FROM ${finerTable} f
+      WHERE f.organization_id = $1::uuid AND f.bucket >= k.c AND f.bucket < k.c + interval '${width}' AND f.provider = k.provider AND f.sending_ip = k.sending_ip
+      OFFSET 0) f
     WHERE NOT EXISTS (SELECT 1 FROM ${finerNew} n WHERE n.b = f.bucket AND n.provider = f.provider AND n.sending_ip = f.sending_ip)
   ) x GROUP BY 1, 2, 3`;
 }
