@@ -1,5 +1,5 @@
 // npm run bench:ingest [-- --lines 1000000 --concurrency 2 --chunk-lines 50000 --gzip --seed 1] – end-to-end Postfix ingest
-// through the real HTTP API and server into a scratch database, next to PostgreSQL's own COPY of the same rows.
+// through the real HTTP API and server into a scratch database (yesterday's log, as a shipper sends it), next to PostgreSQL's own COPY of the same rows.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -87,11 +87,17 @@ interface Chunk {
   deliveryLines: number;
 }
 
+/**
+ * The log of yesterday (UTC), as a shipper sends it: the server's retention (RETENTION_DAYS, first run a minute after
+ * start) would delete an older day's events during a long run, and the stored count would no longer match.
+ */
+const LOG_DAY = new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 10);
+
 /** The whole log, generated before the clock starts so the generator does not compete with the server for the 2 cores. */
 function generateChunks(): { chunks: Chunk[]; seconds: number } {
   const t0 = performance.now();
   const chunks: Chunk[] = [];
-  for (const c of generatePostfixLog({ totalLines: LINES, chunkLines: CHUNK_LINES, seed: SEED })) {
+  for (const c of generatePostfixLog({ totalLines: LINES, chunkLines: CHUNK_LINES, seed: SEED, day: LOG_DAY })) {
     chunks.push({ body: args.gzip ? Buffer.from(gzipSync(c.data, { level: 1 })) : c.data, text: c.data, lines: c.lines, deliveryLines: c.deliveryLines });
   }
   return { chunks, seconds: (performance.now() - t0) / 1000 };
@@ -213,14 +219,16 @@ function sampleDatabaseCpu(pool: pg.Pool, database: string): { stop: () => Promi
     }
     isFirst = false;
   };
-  running = sample();
+  // A failed sample (a connection lost) is skipped: the figure is a diagnostic and must not end the run.
+  const sampleSafely = () => sample().catch(() => undefined);
+  running = sampleSafely();
   const timer = setInterval(() => {
-    running = running.then(sample);
+    running = running.then(sampleSafely);
   }, RSS_SAMPLE_MS);
   return {
     stop: async () => {
       clearInterval(timer);
-      running = running.then(sample);
+      running = running.then(sampleSafely);
       await running;
       if (!isLocal) return null;
       let seconds = 0;
@@ -360,7 +368,7 @@ async function main(): Promise<number> {
     const generated = generateChunks();
     const deliveryLines = generated.chunks.reduce((s, c) => s + c.deliveryLines, 0);
     const bodyBytes = generated.chunks.reduce((s, c) => s + c.body.length, 0);
-    log(`generated ${fmt(LINES)} lines (${fmt(deliveryLines)} delivery + ${fmt(LINES - deliveryLines)} qmgr from=) in ${fmt(generated.seconds, 1)} s: ${generated.chunks.length} chunks, ${mb(bodyBytes)}${args.gzip ? ' gzip' : ''}`);
+    log(`generated ${fmt(LINES)} lines of ${LOG_DAY} (${fmt(deliveryLines)} delivery + ${fmt(LINES - deliveryLines)} qmgr from=) in ${fmt(generated.seconds, 1)} s: ${generated.chunks.length} chunks, ${mb(bodyBytes)}${args.gzip ? ' gzip' : ''}`);
 
     const port = await freePort();
     log(`starting the server on port ${port} (npx tsx scripts/start.ts; builds first when the build is missing or stale)`);
@@ -376,11 +384,16 @@ async function main(): Promise<number> {
     const databaseCpu = sampleDatabaseCpu(pool(), name);
     const clientCpuBefore = process.cpuUsage();
     const t0 = performance.now();
-    const answers = await postAll(port, token, generated.chunks);
+    const posted = await postAll(port, token, generated.chunks).then(
+      (answers) => ({ answers, error: null }),
+      (error: unknown) => ({ answers: [] as Answer[], error }),
+    );
     const seconds = (performance.now() - t0) / 1000;
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const memory = serverSamples.stop();
     const databaseSeconds = await databaseCpu.stop();
+    if (posted.error !== null) throw posted.error;
+    const { answers } = posted;
 
     const accepted = answers.reduce((s, a) => s + a.accepted, 0);
     const duplicates = answers.reduce((s, a) => s + a.duplicates, 0);

@@ -55,11 +55,6 @@ const DETECT_BYTES = 64 * 1024;
 const MAX_JSON_DOCUMENT_BYTES = 32 * 1024 * 1024;
 /** Events written per COPY and INSERT; the next ones are parsed meanwhile. */
 const WRITE_EVERY = 5_000;
-/**
- * Sort and hash memory for the batch's statements: the queue fold sorts one row per message of the batch
- * (about 3 MB per 25 000), which PostgreSQL's default of 4 MB spills to disk.
- */
-const WORK_MEM = '64MB';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
@@ -273,7 +268,6 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
   };
   try {
     await client.query('BEGIN');
-    await client.query(`SELECT set_config('work_mem', $1, true)`, [WORK_MEM]);
     await createStaging(client);
     let pending: NormalizedEvent[] = [];
     const lineOffset = opts.lineOffset ?? 0;
