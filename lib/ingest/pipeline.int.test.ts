@@ -1,25 +1,17 @@
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { beforeAll, expect, test } from 'vitest';
 import { generatePostfixLog } from '@/lib/bench/postfix-log';
 import { rollups } from '@/lib/metrics/rollup-sql';
 import { readCorpusBytes } from '@/lib/test-support/corpus';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 import type { IngestOptions, IngestResult } from './pipeline';
 
-let database: TestDatabase;
+withAppDatabase();
 let orgId: string;
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   const { createOrganization } = await import('@/lib/auth/accounts');
   orgId = (await createOrganization({ slug: 'acme' })).id;
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 async function* chunks(data: Buffer, size = 1000): AsyncGenerator<Uint8Array> {

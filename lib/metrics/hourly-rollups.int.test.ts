@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { beforeAll, expect, test } from 'vitest';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 import type { BucketName } from './buckets';
 import type { DeferralSeriesDto, SeriesCounts } from './queries/get-deferral-series';
 import type { TopSignaturesDto } from './queries/get-top-signatures';
@@ -8,7 +8,7 @@ import type { TopSignaturesDto } from './queries/get-top-signatures';
 // the hourly path (buckets of whole hours, hour-aligned spans) and through the minute path (15-minute buckets, or
 // pieces of ranges inside one hour), and compares.
 
-let database: TestDatabase;
+withAppDatabase();
 let orgId: string;
 
 const MS_MX = 'contoso-com.mail.protection.outlook.com';
@@ -77,7 +77,6 @@ async function ingest(org: string, lines: string[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   const { createOrganization } = await import('@/lib/auth/accounts');
   orgId = (await createOrganization({ slug: 'hourly' })).id;
   const lines = fixture();
@@ -87,13 +86,6 @@ beforeAll(async () => {
   await ingest(orgId, lines.filter((_, i) => i % 3 !== 2));
   // Another tenant with the same events must not leak into this one's hours.
   await ingest((await createOrganization({ slug: 'hourly-other' })).id, lines.slice(0, 300));
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 async function rows(sql: string): Promise<unknown[]> {

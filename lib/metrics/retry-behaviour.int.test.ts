@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { beforeAll, expect, test } from 'vitest';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 
-let database: TestDatabase;
+withAppDatabase();
 let orgId: string;
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   const { createOrganization } = await import('@/lib/auth/accounts');
   orgId = (await createOrganization({ slug: 'retry' })).id;
   const other = (await createOrganization({ slug: 'other-tenant' })).id;
@@ -13,13 +12,6 @@ beforeAll(async () => {
   await ingest(orgId, googleBackoff());
   // Another tenant's identical queue ids must not leak into this one's messages.
   await ingest(other, microsoftStorm());
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 async function ingest(org: string, body: string): Promise<void> {

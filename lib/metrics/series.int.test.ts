@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { readCorpusBytes } from '@/lib/test-support/corpus';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 
-let database: TestDatabase;
-
-beforeAll(async () => {
-  database = await useFreshAppDatabase();
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
-});
+withAppDatabase();
 
 async function newOrg(slug: string): Promise<string> {
   const { createOrganization } = await import('@/lib/auth/accounts');

@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { useFreshAppDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { beforeAll, expect, test } from 'vitest';
+import { withAppDatabase } from '@/lib/test-support/app-database';
 
-let database: TestDatabase;
+withAppDatabase();
 let orgId: string;
 const LIFETIME = 5 * 24 * 3600;
 
 beforeAll(async () => {
-  database = await useFreshAppDatabase();
   const { createOrganization } = await import('@/lib/auth/accounts');
   orgId = (await createOrganization({ slug: 'acme' })).id;
-});
-
-afterAll(async () => {
-  const { db, pool } = await import('@/lib/db/client');
-  await db().$disconnect();
-  await pool().end();
-  await database.drop();
 });
 
 async function ingestNdjson(events: object[]) {

@@ -48,17 +48,6 @@ export async function createTestDatabase(prefix = 'dd_test', options: { migrate?
   };
 }
 
-/**
- * For an integration test file: a fresh database that the app code (lib/db/client) uses.
- * Each vitest file runs in its own worker, so the process-wide client is per file.
- */
-export async function useFreshAppDatabase(): Promise<TestDatabase> {
-  const database = await createTestDatabase();
-  process.env.DATABASE_URL = database.url;
-  process.env.AUTH_SECRET ??= randomBytes(32).toString('base64url');
-  return database;
-}
-
 /** Runs one statement on a database with a connection of its own, and returns the rows. */
 export async function queryDatabase<R extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });
