@@ -243,7 +243,7 @@ test('queue.csv, retries.csv: queue depth and age over time, the retry interval 
   expect(queue.length).toBeGreaterThan(60);
   expect(Math.max(...queue.map((r) => Number(r.depth)))).toBeGreaterThan(0);
   expect(queue.some((r) => Number(r.oldest_age_seconds) >= 60)).toBe(true);
-  // The oldest age comes from one grouped pass; it must equal the per-bucket probe of getQueueSeries.
+  // The package shows exactly what the dashboard's queue series shows.
   const { getQueueSeries } = await import('@/lib/queue/queries/get-queue-series');
   const bucketSeconds = Number(queue[0]!.bucket_seconds);
   const probed = await getQueueSeries(acme, { from: new Date(queue[0]!.bucket_start!), to: new Date(Date.parse(queue.at(-1)!.bucket_start!) + bucketSeconds * 1000), bucketSeconds, provider: 'microsoft-365' }, 5 * 24 * 3600);

@@ -14,7 +14,6 @@ import { lookupPtrs, type StoredPtr } from './ptr-lookup';
 import { countAuthChecks } from './queries/count-auth-checks';
 import { getDestinationConcurrency } from './queries/get-destination-concurrency';
 import { getIpVolume } from './queries/get-ip-volume';
-import { getOldestAgeSeries } from './queries/get-oldest-age-series';
 import { getOrganizationLabel } from './queries/get-organization-label';
 import { getProviderDataEnd } from './queries/get-provider-data-end';
 import { getRetryIntervals } from './queries/get-retry-intervals';
@@ -65,10 +64,7 @@ export async function collectPackageData(organizationId: string, incidentId: str
     countAuthChecks(organizationId),
   ]);
   const queueFilter = { from: new Date(chartSeries.from), to: new Date(chartSeries.to), bucketSeconds: bucketSeconds[chartSeries.bucket], provider };
-  const depth = await getQueueSeries(organizationId, { ...queueFilter, withOldestAge: false }, env().QUEUE_MAX_LIFETIME_SECONDS);
-  // Reconstructed depth: the oldest age comes from one grouped pass (getQueueSeries probes once per bucket, too slow for big incidents).
-  const ages = depth.source === 'reconstructed' ? await getOldestAgeSeries(organizationId, { ...queueFilter, bucketStarts: depth.points.map((p) => p.t) }) : null;
-  const queue = ages === null ? depth : { ...depth, points: depth.points.map((p, i) => ({ ...p, oldestAgeSeconds: ages[i] ?? null })) };
+  const queue = await getQueueSeries(organizationId, { ...queueFilter, withOldestAge: true }, env().QUEUE_MAX_LIFETIME_SECONDS);
   const ips = ipVolume.map((v) => v.ip);
   const storedChecks = await listLatestChecks(organizationId, ips);
   const stored = new Map<string, StoredPtr>(storedChecks.filter((c) => c.kind === 'ptr').map((c) => [c.target, { checkedAt: c.checkedAt, summary: c.summary }]));
