@@ -9,7 +9,10 @@ const globalForDb = globalThis as unknown as { ddPool?: pg.Pool; ddPrisma?: Pris
 /** The process-wide pg pool, for COPY and other work Prisma does not do. */
 export function pool(): pg.Pool {
   if (!globalForDb.ddPool) {
-    const created = new pg.Pool({ connectionString: databaseUrl(), max: 10, connectionTimeoutMillis: 5_000 });
+    // JIT off for the app's sessions: dashboard reads touch thousands of rollup rows, but their CTEs are estimated far
+    // larger, past jit_above_cost, and compiling them took PostgreSQL about 50 ms in bench:queries, longer than the
+    // queries; a per-query SET LOCAL needed a transaction, which under load waited for a connection and failed.
+    const created = new pg.Pool({ connectionString: databaseUrl(), max: 10, connectionTimeoutMillis: 5_000, options: '-c jit=off' });
     // An idle connection dropped by a database restart must not crash the process: the pool replaces it.
     created.on('error', (error) => console.error(`[db] idle connection lost: ${error.message}`));
     // A connection lost while checked out fails the query in flight (answered 503); it must not also crash the process.

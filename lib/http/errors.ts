@@ -46,7 +46,7 @@ export class ApiError extends Error {
 /** Database unreachable or restarting: clients should retry. */
 function isDatabaseDown(error: unknown): boolean {
   const text = error instanceof Error ? `${error.name} ${error.message} ${(error as { code?: string }).code ?? ''}` : '';
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P01|57P03|Connection terminated|not queryable|connect ECONN|timeout exceeded when trying to connect|DatabaseNotReachable|P1001|P1017/i.test(text);
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P01|57P03|Connection terminated|not queryable|connect ECONN|timeout exceeded when trying to connect|DatabaseNotReachable|P1001|P1017|P2028|Unable to start a transaction/i.test(text);
 }
 
 /** Maps any thrown value to the error envelope; internals are logged, never sent. */

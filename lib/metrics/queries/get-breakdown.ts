@@ -1,9 +1,9 @@
+import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { bucketOf, counterRowsSql, counterTablesFor, deferralRateSql, domainCutsSql, domainSpanRowsSql, gridSql, spanSql } from '../bucket-sql';
 import { bucketNames, isWholeHours, pointCount, resolveBuckets, type BucketName } from '../buckets';
 import { RATE_EXCLUDES } from '../rates';
 import { UNKNOWN_KEY } from './get-deferral-series';
-import { readRollups } from './read-rollups';
 
 export const breakdownSortColumns = ['attempts', 'deferred', 'bounced', 'deferralRate', 'key'] as const;
 export type BreakdownSort = (typeof breakdownSortColumns)[number];
@@ -114,7 +114,7 @@ export async function getBreakdown(organizationId: string, input: BreakdownInput
       SELECT key, sum(attempts) AS attempts, sum(delivered) AS delivered, sum(deferred) AS deferred, sum(bounced) AS bounced, sum(dpr) AS dpr, ${totals} AS rate
       FROM agg GROUP BY key),
     top AS (SELECT *, row_number() OVER (ORDER BY ${sortColumn[sort]} ${direction}, key) AS rank FROM totals ORDER BY rank LIMIT ${limit})`;
-  const rows = await readRollups<Row[]>(Prisma.sql`
+  const rows = await db().$queryRaw<Row[]>(Prisma.sql`
     WITH grid AS (${gridSql(spec)}),
     span AS (${spanSql}),
     ${ranked}

@@ -1,9 +1,9 @@
+import { db } from '@/lib/db/client';
 import { z } from 'zod';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { bucketOf, counterRowsSql, counterTablesFor, deferralRateSql, domainCutsSql, domainSpanRowsSql, gridSql, spanSql } from '../bucket-sql';
 import { bucketNames, resolveBuckets, type BucketName, type BucketSpec } from '../buckets';
 import { RATE_EXCLUDES, deferralRate } from '../rates';
-import { readRollups } from './read-rollups';
 
 export const groupByValues = ['provider', 'ip', 'domain'] as const;
 export type SeriesGroupBy = (typeof groupByValues)[number];
@@ -101,7 +101,7 @@ export async function getDeferralSeries(organizationId: string, input: DeferralS
     input.groupBy === 'domain' && input.domain === undefined && counterTablesFor('domain', input, spec.bucket).hourly === 'metric_domain_hour'
       ? foldedTopDomainsSql(organizationId, input, filter, spec, limitSeries)
       : foldedSql(organizationId, input.groupBy, input, filter, spec, limitSeries);
-  const rows = await readRollups<Row[]>(Prisma.sql`
+  const rows = await db().$queryRaw<Row[]>(Prisma.sql`
     WITH grid AS (${gridSql(spec)}),
     span AS (${spanSql}),
     ${folded},

@@ -2,7 +2,6 @@ import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { deferralRateSql } from '../bucket-sql';
 import { RATE_EXCLUDES, deferralRate } from '../rates';
-import { readRollups } from './read-rollups';
 
 /** The "current" window of a card. */
 export const WINDOW_MINUTES = 15;
@@ -70,7 +69,7 @@ export async function getProviderSummaries(organizationId: string, options: { no
   const windowStart = new Date(windowEnd.getTime() - WINDOW_MINUTES * MINUTE_MS);
   const sparkStart = new Date(windowEnd.getTime() - SPARKLINE_HOURS * 3600 * 1000);
   const sparkStep = (SPARKLINE_HOURS * 3600) / SPARKLINE_POINTS;
-  const rows = await readRollups<Row[]>(Prisma.sql`
+  const rows = await db().$queryRaw<Row[]>(Prisma.sql`
     WITH ranges AS (
       SELECT 'window' AS kind, ${windowStart}::timestamptz AS lo, ${windowEnd}::timestamptz AS hi
       UNION ALL SELECT 'spark', ${sparkStart}::timestamptz, ${windowEnd}::timestamptz

@@ -1,7 +1,7 @@
+import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { kbRules } from '@/lib/smtp';
 import { splitAtHours } from '../buckets';
-import { readRollups } from './read-rollups';
 
 export interface TopSignaturesInput {
   provider?: string | undefined;
@@ -70,7 +70,7 @@ export async function getTopSignatures(organizationId: string, input: TopSignatu
             AND signature IS NOT NULL AND outcome <> 'delivered' ${provider}`
       : Prisma.sql`SELECT signature, outcome, kb_rule, count, sample_reply FROM signature_minute
           WHERE organization_id = ${org} AND bucket >= ${lo} AND bucket < ${hi} ${provider}`;
-  const rows = await readRollups<Row[]>(Prisma.sql`
+  const rows = await db().$queryRaw<Row[]>(Prisma.sql`
     WITH src AS (
       SELECT signature, outcome, kb_rule, count, sample_reply FROM signature_hour
       WHERE organization_id = ${org} AND bucket >= ${hourFrom} AND bucket < ${hourTo} ${hourIp} ${provider}

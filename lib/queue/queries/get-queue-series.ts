@@ -1,6 +1,5 @@
 import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/prisma/client';
-import { readRollups } from '@/lib/metrics/queries/read-rollups';
 
 export interface QueuePoint {
   /** Start of the bucket; depth and age are as at its end. */
@@ -127,7 +126,7 @@ export async function getQueueSeries(organizationId: string, f: QueueFilter, lif
   // Depth at a bucket's end: every change before the range (days, then hours and minutes), plus the changes of the
   // buckets up to it. The oldest queued message at a bucket end T is the earliest arrival among those leaving after T:
   // rows of the buckets after it, and of everything after the last bucket end. Both read rollups, never message_state.
-  const rows = await readRollups<Array<{ t: Date; depth: bigint; oldest: Date | null }>>(Prisma.sql`
+  const rows = await db().$queryRaw<Array<{ t: Date; depth: bigint; oldest: Date | null }>>(Prisma.sql`
     WITH buckets AS (
       SELECT generate_series(${new Date(first)}::timestamptz, ${new Date(last)}::timestamptz, ${interval}::interval) AS t
     ), base AS (
