@@ -13,6 +13,10 @@ const envSchema = z.object({
     .optional(),
   DATA_DIR: z.string().default('./.data'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Connections each app process keeps to PostgreSQL. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(4).max(500).default(10),
+  /** Ingest batches one app process writes at once; later ones wait (up to a minute, then 503), keeping connections for dashboards. */
+  INGEST_CONCURRENCY: z.coerce.number().int().min(1).default(3),
   /** Largest request body accepted by the ingest API, in bytes (uploads stream and have their own limit). */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
   /** Largest single uploaded file, in bytes. */
@@ -27,6 +31,9 @@ const envSchema = z.object({
   MAILGUN_WEBHOOK_SIGNING_KEY: z.string().optional(),
   SES_VERIFY_SNS_SIGNATURE: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+}).refine((e) => e.INGEST_CONCURRENCY < e.DATABASE_POOL_SIZE - 1, {
+  message: 'must leave at least two pooled connections for dashboards and incident detection',
+  path: ['INGEST_CONCURRENCY'],
 });
 
 export type Env = z.infer<typeof envSchema>;

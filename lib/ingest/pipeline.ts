@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { pool } from '@/lib/db/client';
+import { ingestSlots, pool } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { encodeLiveMessage, LIVE_CHANNEL } from '@/lib/live/channel';
 import { ApiError } from '@/lib/http/errors';
@@ -252,7 +252,11 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
 
   const batchId = randomUUID();
   const result: IngestResult = { batchId, format: format.name, formatReason: reason, accepted: 0, duplicates: 0, rejected: 0, errors: [], bytes: 0, lines: 0 };
-  const client = await pool().connect();
+  const releaseSlot = await ingestSlots().acquire();
+  const client = await pool().connect().catch((error: unknown) => {
+    releaseSlot();
+    throw error;
+  });
   let staged = 0;
   let maxLine = 0;
   // The part of the batch the database is writing while the next part is parsed; at most one at a time.
@@ -321,5 +325,6 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
     throw error;
   } finally {
     client.release();
+    releaseSlot();
   }
 }
