@@ -7,10 +7,27 @@ const DEBOUNCE_MS = 2_000;
 /** Detection also runs on a timer, so time passing alone escalates, recovers or resolves incidents. */
 export const DETECTION_INTERVAL_MS = 60_000;
 
-const globalForScheduler = globalThis as unknown as { ddDetectionTimers?: Map<string, ReturnType<typeof setTimeout>>; ddDetectionInterval?: ReturnType<typeof setInterval> };
+const globalForScheduler = globalThis as unknown as {
+  ddDetectionTimers?: Map<string, ReturnType<typeof setTimeout>>;
+  ddDetectionInterval?: ReturnType<typeof setInterval>;
+  ddDetectionRunning?: Set<string>;
+  ddDetectionAgain?: Set<string>;
+};
 const pending = (globalForScheduler.ddDetectionTimers ??= new Map());
+/** Organisations whose detection is running in this process, and those asked for again meanwhile. */
+const running = (globalForScheduler.ddDetectionRunning ??= new Set());
+const again = (globalForScheduler.ddDetectionAgain ??= new Set());
 
-async function runSafely(organizationId: string): Promise<void> {
+/**
+ * One detection run per organisation at a time in a process: a run asked for while one is going runs once after it.
+ * Overlapping runs would each hold a pooled connection while waiting for the organisation's advisory lock.
+ */
+export async function runDetectionSafely(organizationId: string): Promise<void> {
+  if (running.has(organizationId)) {
+    again.add(organizationId);
+    return;
+  }
+  running.add(organizationId);
   try {
     const run = await runDetection(organizationId, new Date(), { queueDepth: queueDepthFromState });
     // Back-dated data is evaluated a week per run: the rest follows right after, not a timer tick later.
@@ -18,6 +35,9 @@ async function runSafely(organizationId: string): Promise<void> {
   } catch (error) {
     // The timer runs again within a minute; rollups are the durable input, nothing is lost.
     console.error(`[incidents] detection failed for ${organizationId}: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    running.delete(organizationId);
+    if (again.delete(organizationId)) scheduleDetection(organizationId);
   }
 }
 
@@ -26,7 +46,7 @@ export function scheduleDetection(organizationId: string): void {
   if (pending.has(organizationId)) return;
   const timer = setTimeout(() => {
     pending.delete(organizationId);
-    void runSafely(organizationId);
+    void runDetectionSafely(organizationId);
   }, DEBOUNCE_MS);
   timer.unref?.();
   pending.set(organizationId, timer);
@@ -38,7 +58,7 @@ export function startDetectionTimer(): void {
   const tick = async () => {
     try {
       const orgs = await db().organization.findMany({ select: { id: true } });
-      for (const org of orgs) await runSafely(org.id);
+      for (const org of orgs) await runDetectionSafely(org.id);
     } catch (error) {
       console.error(`[incidents] detection timer: ${error instanceof Error ? error.message : String(error)}`);
     }
