@@ -110,6 +110,7 @@ function startApp(databaseUrl: string, port: number): { child: ChildProcess; out
       output.push(line);
       if (output.length > 300) output.shift();
       if (line.startsWith('[deferral-desk]')) log(`server: ${line}`);
+      if (line.startsWith('[db unavailable]')) unavailableCauses.set(line, (unavailableCauses.get(line) ?? 0) + 1);
     }
   };
   child.stdout?.on('data', keep);
@@ -153,6 +154,15 @@ interface Tally {
 
 const newTally = (): Tally => ({ requests: 0, latenciesMs: [], failures: new Map() });
 const fail = (t: Tally, status: number) => t.failures.set(status, (t.failures.get(status) ?? 0) + 1);
+/** The server's log lines for answers 503 (database unavailable), for the report. */
+const unavailableCauses = new Map<string, number>();
+/** Why requests failed without an HTTP answer (the fetch error's cause), for the report. */
+const networkCauses = new Map<string, number>();
+const noteNetworkError = (error: unknown) => {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const why = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  networkCauses.set(why, (networkCauses.get(why) ?? 0) + 1);
+};
 
 interface WriterResult {
   /** Events in batches the server acknowledged (each batch counted once). */
@@ -194,8 +204,9 @@ async function writer(index: number, base: string, token: string, deadline: numb
         retryAfterS = Number(res.headers.get('retry-after') ?? '1') || 1;
         const text = await res.text();
         if (res.ok) answer = JSON.parse(text) as IngestAnswer;
-      } catch {
+      } catch (error) {
         status = 0;
+        noteNetworkError(error);
       }
       tally.requests += 1;
       tally.latenciesMs.push(performance.now() - t0);
@@ -257,8 +268,9 @@ async function reader(index: number, base: string, token: string, deadline: numb
       const res = await fetch(`${base}${p}`, { headers: { authorization: `Bearer ${token}` } });
       status = res.status;
       await res.arrayBuffer();
-    } catch {
+    } catch (error) {
       status = 0;
+      noteNetworkError(error);
     }
     tally.requests += 1;
     tally.latenciesMs.push(performance.now() - t0);
@@ -340,6 +352,8 @@ async function main(): Promise<number> {
         allReads.requests += t.requests;
         for (const [s, n] of t.failures) allReads.failures.set(s, (allReads.failures.get(s) ?? 0) + n);
       }
+      for (const [line, n] of unavailableCauses) log(`server ${n}× ${line}`);
+      if (networkCauses.size > 0) log(`network errors: ${[...networkCauses].map(([why, n]) => `${n}× ${why}`).join(', ')}`);
       log(`dashboard reads: p95 ${ms(percentile(allReads.latenciesMs, 95))} over ${allReads.requests} requests (${(allReads.requests / elapsedS).toFixed(1)}/s)`);
       log('');
       check(stored === accepted, `every accepted event stored exactly once: ${stored} rows, ${accepted} accepted`);

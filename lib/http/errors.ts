@@ -66,6 +66,7 @@ export function errorResponse(error: unknown): Response {
     );
   }
   if (isDatabaseDown(error)) {
+    console.warn(`[db unavailable] ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     return Response.json(
       { error: { code: 'unavailable', message: 'The database is unavailable; retry shortly.' } },
       { status: 503, headers: { 'Retry-After': '5' } },
