@@ -5,9 +5,16 @@ import { rollups } from './rollup-sql';
 
 export type RollupTable = (typeof rollups)[number]['table'];
 
+/** Raised when the raw events no longer reach back as far as the rollups: a rebuild would shorten the history. */
+export class RebuildWouldLoseHistory extends Error {
+  override name = 'RebuildWouldLoseHistory';
+}
+
 /**
  * Recomputes an organisation's rollups (per minute and per hour) and queue state from its raw events, in one transaction
  * (readers see the old rollups until it commits). Uses the same statements as the ingest path, so the numbers are identical.
+ * Refuses, changing nothing, when the rollups reach back before the oldest raw event: retention removed older events
+ * and keeps their rollups, which a rebuild cannot recompute.
  */
 export async function writeRebuildRollups(
   organizationId: string,
@@ -16,6 +23,18 @@ export async function writeRebuildRollups(
   const client = await pool().connect();
   try {
     await client.query('BEGIN');
+    const { rows } = await client.query<{ rolled_from: Date | null; raw_from: Date | null }>(
+      `SELECT (SELECT min(bucket) FROM metric_minute WHERE organization_id = $1::uuid) AS rolled_from,
+              (SELECT date_trunc('minute', min(occurred_at)) FROM delivery_event WHERE organization_id = $1::uuid) AS raw_from`,
+      [organizationId],
+    );
+    const { rolled_from: rolledFrom, raw_from: rawFrom } = rows[0] ?? { rolled_from: null, raw_from: null };
+    if (rolledFrom && (!rawFrom || rolledFrom < rawFrom)) {
+      throw new RebuildWouldLoseHistory(
+        `Rollups reach back to ${rolledFrom.toISOString()} but the oldest raw event left is ${rawFrom ? `from ${rawFrom.toISOString()}` : 'gone'}: ` +
+          'retention removed the older events. A rebuild would cut the dashboards\' history to the events left, so nothing was changed.',
+      );
+    }
     const rowsByTable = {} as Record<RollupTable, number>;
     for (const { table, upsert } of rollups) {
       await client.query(`DELETE FROM ${table} WHERE organization_id = $1::uuid`, [organizationId]);

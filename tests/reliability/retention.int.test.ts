@@ -69,6 +69,11 @@ test('old raw events go in batches, rollups and queue state stay identical, even
   expect(await derivedSnapshot(orgId)).toEqual(derived);
   expect((await runRetention(orgId, { olderThanDays: 90, batchSize: 1000, pauseMs: 1, now })).deletedEvents).toBe(0);
 
+  // The rollups keep the removed days: a rebuild from the raw events left would lose them, so it refuses.
+  const { writeRebuildRollups } = await import('@/lib/metrics/write-rebuild-rollups');
+  await expect(writeRebuildRollups(orgId)).rejects.toThrow(/retention removed the older events.*nothing was changed/s);
+  expect(await derivedSnapshot(orgId)).toEqual(derived);
+
   // Without an organisation, every organisation is swept.
   const all = await runRetention(undefined, { olderThanDays: 90, batchSize: 1000, pauseMs: 1, now });
   expect(all.organizations.map((o) => o.organizationId).sort()).toEqual([orgId, otherOrgId].sort());
