@@ -1,4 +1,5 @@
 import type { Outcome, ParseOutput, ParsedEvent, RecordFormat } from '../types';
+import { isObject } from './json-fields';
 
 /**
  * KumoMTA JSON log records, one per line in its log files (field meanings from the KumoMTA
@@ -27,10 +28,6 @@ const contextTypes = new Set(['Reception', 'Rejection', 'Delayed', 'OOB', 'Feedb
 const attemptTypes = new Set(['Delivery', 'TransientFailure', 'Bounce']);
 
 type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function str(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Outcome, ParseOutput, ParsedEvent, RecordFormat } from '../types';
 import { isIpLiteral, unbracketAddress } from './address';
+import { describeIssues, isObject, text } from './json-fields';
 
 /**
  * Mailgun events (field meanings from Mailgun's documentation, source/api-events.rst): a webhook
@@ -70,22 +71,6 @@ const eventSchema = z.object({
     )
     .nullish(),
 });
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describeIssues(error: z.ZodError, prefix: string): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${[prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.') || '(record)'}: ${issue.message}`)
-    .join('; ');
-}
-
-function text(value: string | null | undefined): string | null {
-  const trimmed = value?.trim() ?? '';
-  return trimmed === '' ? null : trimmed;
-}
 
 /** RFC 3464 diagnostic type (`smtp; 550-5.1.1 …`) is not part of the server's reply. */
 function withoutDiagnosticType(reply: string | null): string | null {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Outcome, ParseContext, ParseOutput, ParsedEvent, RecordFormat } from '../types';
 import { parseIsoTimestamp } from './generic-ndjson';
+import { describeIssues, isObject, text } from './json-fields';
 
 /**
  * Postmark webhook payloads (one JSON object per POST; field meanings from Postmark's webhook
@@ -70,22 +71,6 @@ const bounceSchema = z.object({
   Details: optionalText,
   Description: optionalText,
 });
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.map(String).join('.') || '(record)'}: ${issue.message}`)
-    .join('; ');
-}
-
-function text(value: string | null | undefined): string | null {
-  const trimmed = value?.trim() ?? '';
-  return trimmed === '' ? null : trimmed;
-}
 
 /** Postmark quotes the receiver as `smtp;550 5.1.1 …`; the RFC 3464 diagnostic type is not part of the reply. */
 function withoutDiagnosticType(value: string | null | undefined): string | null {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Outcome, ParseContext, ParseOutput, ParsedEvent, RecordFormat } from '../types';
 import { isIpLiteral, unbracketAddress } from './address';
 import { parseIsoTimestamp } from './generic-ndjson';
+import { describeIssues, isObject, text } from './json-fields';
 
 /**
  * SendGrid Event Webhook records (one element of the posted JSON array; field meanings from
@@ -63,22 +64,6 @@ const legacyBounceSchema = z.object({
   reason: optionalText,
   status,
 });
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.map(String).join('.') || '(record)'}: ${issue.message}`)
-    .join('; ');
-}
-
-function text(value: string | null | undefined): string | null {
-  const trimmed = value?.trim() ?? '';
-  return trimmed === '' ? null : trimmed;
-}
 
 function readStatus(value: string | number | null | undefined): Pick<ParsedEvent, 'smtpCode' | 'enhancedCode'> {
   const s = value === null || value === undefined ? '' : String(value).trim();

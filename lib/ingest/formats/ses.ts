@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ParseContext, ParseOutput, ParsedEvent, RecordFormat } from '../types';
 import { isIpLiteral } from './address';
 import { parseIsoTimestamp } from './generic-ndjson';
+import { describeIssues, isObject, text } from './json-fields';
 
 /**
  * Amazon SES event publishing records (`eventType`) and feedback notifications (`notificationType`),
@@ -104,22 +105,6 @@ const deliveryDelaySchema = z.object({
     { error: 'expected an object' },
   ),
 });
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describeIssues(error: z.ZodError, prefix: string): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${prefix}${issue.path.map(String).join('.') || '(record)'}: ${issue.message}`)
-    .join('; ');
-}
-
-function text(value: string | null | undefined): string | null {
-  const trimmed = value?.trim() ?? '';
-  return trimmed === '' ? null : trimmed;
-}
 
 /** `dsn; mta.example.com` (an RFC 3464 name type) → `mta.example.com`. */
 function withoutNameType(value: string | null | undefined): string | null {
