@@ -1,4 +1,5 @@
 import type { EventDto } from '@/lib/ingest/queries/list-events';
+import { csvLine } from '@/lib/csv';
 
 /** Columns of the event CSV export, in order: the normalized event of DESIGN.md. */
 export const eventCsvColumns = [
@@ -30,24 +31,6 @@ export const eventCsvColumns = [
 
 /** Rows an export holds at most; past it the file ends with a note line saying so. */
 export const MAX_EXPORT_ROWS = 100_000;
-
-// Cells a spreadsheet would read as a formula (OWASP "CSV injection"): = + - @ and the tab / carriage return that can precede them.
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/**
- * One CSV cell (RFC 4180): formula-looking text is prefixed with a single quote so spreadsheets show it
- * as text, and any cell with a comma, quote or line break is quoted with inner quotes doubled.
- */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  const text = typeof value === 'number' ? String(value) : FORMULA_START.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** A CSV line (CRLF-terminated, as RFC 4180 asks). */
-export function csvLine(cells: ReadonlyArray<string | number | null>): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
-}
 
 export function eventCsvHeader(): string {
   return csvLine(eventCsvColumns);

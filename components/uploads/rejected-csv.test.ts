@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { rejectedCsvName, rejectedLinesCsv } from './rejected-csv';
 
-test('rejected lines become CSV with quoted reasons, doubled quotes and defused formulas', () => {
+test('rejected lines become CSV with reasons quoted where needed, doubled quotes and defused formulas', () => {
   const csv = rejectedLinesCsv([
     { line: 12, reason: 'not valid JSON: Unexpected token "x", at position 3' },
     { line: 31002, reason: '=HYPERLINK("http://evil")' },
@@ -11,7 +11,7 @@ test('rejected lines become CSV with quoted reasons, doubled quotes and defused 
     'line,reason\r\n' +
       '12,"not valid JSON: Unexpected token ""x"", at position 3"\r\n' +
       '31002,"\'=HYPERLINK(""http://evil"")"\r\n' +
-      '40,"line is not valid UTF-8"\r\n',
+      '40,line is not valid UTF-8\r\n',
   );
   expect(rejectedLinesCsv([])).toBe('line,reason\r\n');
 });

@@ -1,15 +1,9 @@
+import { toCsv } from '@/lib/csv';
 import type { RejectedLine } from './file-upload';
-
-/** Quotes one CSV field (RFC 4180) and defuses cells a spreadsheet would run as a formula. */
-function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${safe.replaceAll('"', '""')}"`;
-}
 
 /** The rejected lines as CSV: a `line,reason` header and one row per line, CRLF-terminated. */
 export function rejectedLinesCsv(errors: readonly RejectedLine[]): string {
-  const rows = errors.map((e) => `${e.line},${csvField(e.reason)}`);
-  return ['line,reason', ...rows].join('\r\n') + '\r\n';
+  return toCsv(['line', 'reason'], errors.map((e) => [e.line, e.reason]));
 }
 
 /** `name.log.gz` → `name-rejected.csv` */

@@ -1,4 +1,4 @@
-import { toCsv, type CsvValue } from './csv';
+import { toCsv, type CsvValue } from '@/lib/csv';
 import { layoutLineChart, type ChartLayout } from './line-chart';
 import { maskAddressesIn, maskRecipient } from './mask';
 import type { PackageData } from './model';

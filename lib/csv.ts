@@ -1,3 +1,4 @@
+/** CSV writing for every export (event explorer, rejected upload lines, escalation package). */
 /** A cell value as the CSV files hold it; null is an empty cell. */
 export type CsvValue = string | number | boolean | null;
 
@@ -17,7 +18,12 @@ export function csvCell(value: CsvValue): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** One CSV line, CRLF-terminated as RFC 4180 asks. */
+export function csvLine(cells: readonly CsvValue[]): string {
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
 /** A whole CSV file: a header line and one line per row, CRLF line ends as RFC 4180 asks. */
 export function toCsv(header: readonly string[], rows: ReadonlyArray<readonly CsvValue[]>): string {
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return [header, ...rows].map(csvLine).join('');
 }
