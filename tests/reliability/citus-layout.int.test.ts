@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/lib/test-support/db';
+import { REFERENCE_TABLES } from '@/lib/test-support/statement-audit';
 import pg from 'pg';
 
 // The Citus layout of DESIGN.md, checked on the migrated schema: tenant tables are distributed by organization_id, so
@@ -7,7 +8,6 @@ import pg from 'pg';
 // The small global tables are reference tables (copied to every node): they may have keys without organization_id.
 // security_rate_limit holds sign-in and token-use counters keyed by client IP or account, not tenant data: it stays a
 // local table on the coordinator.
-const REFERENCE_TABLES = ['organization', 'app_user', 'membership', 'api_token', '_prisma_migrations', 'security_rate_limit'];
 
 let database: TestDatabase;
 let client: pg.Client;

@@ -86,7 +86,7 @@ test("incidents list only the organisation's own; the other's id is 404 for read
   const { db } = await import('@/lib/db/client');
   const theirs = await db().incident.findUniqueOrThrow({ where: { organizationId_id: { organizationId: world.other.id, id: incidentOf.other } }, select: { resolveReason: true } });
   expect(theirs.resolveReason).not.toBe('not yours');
-  const people = await db().incidentEvent.findMany({ where: { entryKey: null }, select: { message: true } });
+  const people = await db().incidentEvent.findMany({ where: { organizationId: { in: [world.acme.id, world.other.id] }, entryKey: null }, select: { message: true } });
   expect(people.map((e) => e.message).filter((m) => m.includes('not yours'))).toEqual([]);
 });
 
