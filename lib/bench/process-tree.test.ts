@@ -56,9 +56,11 @@ test('readProcessGroup finds a detached child by its process group, with its RSS
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)', 'bench-probe'], { detached: true, stdio: 'ignore' });
   try {
     const pid = child.pid as number;
-    // Between fork and exec the child still shows the parent's command line: wait for the exec.
+    // Between fork and exec the child still shows the parent's command line, and just after exec it has touched
+    // little memory: wait (up to 10 s on a loaded machine) until it runs Node.
+    const running = (g: ReturnType<typeof readProcessGroup>) => Boolean(g[0]?.command.includes('bench-probe') && g[0].rssBytes > 1024 * 1024);
     let group = readProcessGroup(pid);
-    for (let i = 0; i < 100 && !group[0]?.command.includes('bench-probe'); i += 1) {
+    for (let i = 0; i < 500 && !running(group); i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       group = readProcessGroup(pid);
     }
