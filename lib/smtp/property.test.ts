@@ -28,7 +28,9 @@ test('explainReply never throws and always answers a valid category, for any str
   );
 });
 
-test('1 MB inputs (plain, unicode, adversarial) finish well under a second', () => {
+// Backtracking gone wrong costs seconds to hours on such inputs; linear matching takes milliseconds: 2 s leaves room
+// for a loaded machine.
+test('1 MB inputs (plain, unicode, adversarial) finish in linear time, far under 2 s each', () => {
   const inputs = [
     'x'.repeat(1_000_000),
     '🙂é'.repeat(330_000),
@@ -42,6 +44,6 @@ test('1 MB inputs (plain, unicode, adversarial) finish well under a second', () 
     const started = performance.now();
     explainReply(input);
     replySignature(input);
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(2000);
   }
 });
