@@ -10,7 +10,9 @@ import { enrichEvent, isLocalHop, timeProblem, type NormalizedEvent } from './en
 import { splitLines, type LineItem } from './lines';
 import { formats } from './registry';
 import { formatNames, type Format, type FormatName, type ParseContext, type ParseOutput } from './types';
-import { createStaging, foldInserted, writeEvents } from './write-batch';
+import { QUEUE_LOCK_SQL } from '@/lib/queue/queue-sql';
+import { createStaging, foldInserted, stageUnresolved, writeEvents, writeUnresolved, type UnresolvedEvent } from './write-batch';
+import { CONTEXT_SLACK_SECONDS, writePostfixContext, type KeptContext } from './write-postfix-context';
 
 export type Channel = 'api' | 'webhook' | 'upload';
 
@@ -220,8 +222,8 @@ function isJsonLine(text: string): boolean {
   }
 }
 
-/** The outputs of the lines of each batch together. */
-async function* lineOutputs(format: Extract<Format, { kind: 'lines' }>, batches: AsyncGenerator<LineItem[]>, ctx: ParseContext): AsyncGenerator<ParseOutput[]> {
+/** The outputs of the lines of each batch together; at the end, what the parser keeps for later batches goes into `kept`. */
+async function* lineOutputs(format: Extract<Format, { kind: 'lines' }>, batches: AsyncGenerator<LineItem[]>, ctx: ParseContext, kept: { context?: KeptContext }): AsyncGenerator<ParseOutput[]> {
   const parser = format.createParser(ctx);
   for await (const batch of batches) {
     const outputs: ParseOutput[] = [];
@@ -231,7 +233,9 @@ async function* lineOutputs(format: Extract<Format, { kind: 'lines' }>, batches:
     }
     yield outputs;
   }
-  yield parser.end();
+  const last = parser.end();
+  kept.context = parser.keptContext?.();
+  yield last;
 }
 
 /**
@@ -248,7 +252,8 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
   if (head.length === 0 || sample.trim() === '') throw new ApiError('bad_request', 'The body is empty: nothing to ingest.');
   const { format, reason } = formatChoice(opts.format, sample);
   const all = concatLines(head, rest);
-  const outputs = format.kind === 'lines' ? lineOutputs(format, all, ctx) : recordOutputs(format, all, ctx);
+  const kept: { context?: KeptContext } = {};
+  const outputs = format.kind === 'lines' ? lineOutputs(format, all, ctx, kept) : recordOutputs(format, all, ctx);
 
   const batchId = randomUUID();
   const result: IngestResult = { batchId, format: format.name, formatReason: reason, accepted: 0, duplicates: 0, rejected: 0, errors: [], bytes: 0, lines: 0 };
@@ -270,10 +275,20 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
     // Awaited before the next part and before COMMIT or ROLLBACK; this only keeps a failure from counting as unhandled meanwhile.
     writing.catch(() => undefined);
   };
+  // Postfix events whose message started before this batch: staged as they come, inserted at the end with earlier batches' context.
+  let unresolvedCount = 0;
+  const stage = async (events: UnresolvedEvent[]) => {
+    await writing;
+    staged += events.length;
+    unresolvedCount += events.length;
+    writing = stageUnresolved(client, events);
+    writing.catch(() => undefined);
+  };
   try {
     await client.query('BEGIN');
     await createStaging(client);
     let pending: NormalizedEvent[] = [];
+    let unresolved: UnresolvedEvent[] = [];
     const lineOffset = opts.lineOffset ?? 0;
     const reject = (line: number, why: string) => {
       result.rejected += 1;
@@ -292,17 +307,31 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
           reject(out.line, problem);
           continue;
         }
-        pending.push(enrichEvent(out.event));
+        if (out.contextKey === undefined) pending.push(enrichEvent(out.event));
+        else unresolved.push({ event: enrichEvent(out.event), instance: out.contextKey.instance });
       }
       if (pending.length >= WRITE_EVERY) {
         await write(pending);
         pending = [];
       }
+      if (unresolved.length >= WRITE_EVERY) {
+        await stage(unresolved);
+        unresolved = [];
+      }
     }
     await write(pending);
+    await stage(unresolved);
     await writing;
+    const queueLifetimeSeconds = opts.queueLifetimeSeconds ?? env().QUEUE_MAX_LIFETIME_SECONDS;
+    if (unresolvedCount > 0 || (kept.context && (kept.context.contexts.length > 0 || kept.context.removed.length > 0))) {
+      // Under the organisation's queue lock (the fold below takes it too), so batches read and write the kept context one
+      // after another: a batch sees the context of every batch that committed before it got here.
+      await client.query(QUEUE_LOCK_SQL, [opts.organizationId]);
+      if (unresolvedCount > 0) result.accepted += await writeUnresolved(client, opts.organizationId, batchId, queueLifetimeSeconds + CONTEXT_SLACK_SECONDS);
+      if (kept.context) await writePostfixContext(client, opts.organizationId, kept.context);
+    }
     result.duplicates = staged - result.accepted;
-    if (result.accepted > 0) await foldInserted(client, opts.organizationId, opts.queueLifetimeSeconds ?? env().QUEUE_MAX_LIFETIME_SECONDS);
+    if (result.accepted > 0) await foldInserted(client, opts.organizationId, queueLifetimeSeconds);
     result.bytes = counter.bytes;
     result.lines = maxLine;
     await client.query(

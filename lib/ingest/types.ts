@@ -47,9 +47,30 @@ export interface ParsedEvent {
   providerEventId: string | null;
 }
 
+/** Where a Postfix message's context is kept between batches: queue ids are unique per host and Postfix instance. */
+export interface QueueKey {
+  /** Syslog host; empty when the line had none. */
+  host: string;
+  /** Postfix instance: the syslog tag before the slash (`postfix`, `postfix-out2`). */
+  instance: string;
+  queueId: string;
+}
+
+/** What a batch's cleanup/qmgr lines told about a queued message, kept for later batches (postfix_context). */
+export interface MessageContext extends QueueKey {
+  /** The batch saw the cleanup line that starts the message's story: the record replaces what was kept for the queue id; otherwise it completes it. */
+  isStart: boolean;
+  messageId: string | null;
+  sender: string | null;
+  sizeBytes: number | null;
+  /** Log time of the first line of the message the batch saw. */
+  firstSeenAt: Date;
+}
+
 /** What a parser says about one input line or record. Context lines produce nothing. */
 export type ParseOutput =
-  | { kind: 'event'; line: number; event: ParsedEvent }
+  /** `contextKey`: the line's own batch did not see its message start, so earlier batches' context may complete it. */
+  | { kind: 'event'; line: number; event: ParsedEvent; contextKey?: QueueKey }
   | { kind: 'reject'; line: number; reason: string };
 
 export interface ParseContext {
@@ -65,6 +86,11 @@ export interface LineParser {
   push(text: string, line: number): ParseOutput[];
   /** Flush anything held back at end of input. */
   end(): ParseOutput[];
+  /**
+   * After `end()`: what later batches need to know about messages still queued (context records), and the queue ids
+   * whose message left the queue (`removed`) with the time it did, so what was kept for them is dropped.
+   */
+  keptContext?(): { contexts: MessageContext[]; removed: Array<QueueKey & { removedAt: Date }> };
 }
 
 export interface LineFormat {

@@ -9,7 +9,8 @@ import type { NormalizedEvent } from './enrich';
 /**
  * Batch writes: events are COPYed into a temporary staging table, then moved into delivery_event with
  * ON CONFLICT DO NOTHING on the dedupe key; only the rows actually inserted are folded into the
- * rollups and queue state, in the same transaction. A re-sent batch counts nothing twice.
+ * rollups and queue state, in the same transaction. A re-sent batch counts nothing twice. Postfix events whose message
+ * started in an earlier batch are staged apart and inserted at the end with the context earlier batches kept (writeUnresolved).
  */
 
 const columns = [
@@ -44,13 +45,18 @@ function smallint(value: number | null): string {
 
 /** One staging row in COPY text format, in the order of `columns`. */
 export function copyRow(e: NormalizedEvent): string {
+  return `${copyFields(e)}\n`;
+}
+
+/** The fields of a staging row in COPY text format, in the order of `columns`, without the line end. */
+function copyFields(e: NormalizedEvent): string {
   return (
     `\\\\x${e.dedupeKey.toString('hex')}\t${e.occurredAt.toISOString()}\t${text(e.source)}\t${text(e.sourceHost)}\t${text(e.queueId)}\t` +
     `${text(e.messageId)}\t${text(e.sender)}\t${text(e.recipient)}\t${text(e.recipientDomain)}\t${text(e.provider)}\t${text(e.mxHost)}\t` +
     `${text(e.mxIp)}\t${text(e.sendingIp)}\t${e.outcome}\t${smallint(e.smtpCode)}\t${text(e.enhancedCode)}\t${text(e.reply)}\t` +
     `${text(e.providerToken)}\t${text(e.providerHost)}\t${text(e.providerRegion)}\t${text(e.correlationId)}\t${int32(e.delaySeconds)}\t` +
     `${int32(e.attempt)}\t${int32(e.sizeBytes)}\t${text(e.kbRule)}\t${e.category}\t${text(e.scope)}\t${text(e.signature)}\t` +
-    `${e.isPerRecipient ? 't' : 'f'}\n`
+    `${e.isPerRecipient ? 't' : 'f'}`
   );
 }
 
@@ -70,6 +76,8 @@ export async function createStaging(client: PoolClient): Promise<void> {
       provider_host text, provider_region text, correlation_id text, delay_seconds integer, attempt integer, size_bytes integer,
       kb_rule text, category reply_category NOT NULL, scope text, signature text, is_per_recipient boolean NOT NULL
     ) ON COMMIT DELETE ROWS`);
+  // Postfix events that wait for the context earlier batches kept (writeUnresolved), with the instance of their queue id.
+  await client.query('CREATE TEMP TABLE IF NOT EXISTS ingest_unresolved (LIKE ingest_staging, context_instance text NOT NULL) ON COMMIT DELETE ROWS');
   await client.query(`
     CREATE TEMP TABLE IF NOT EXISTS ingest_inserted (
       occurred_at timestamptz, provider text, sending_ip text, recipient_domain text, category reply_category, outcome outcome,
@@ -101,6 +109,49 @@ export async function writeEvents(client: PoolClient, organizationId: string, ba
     [organizationId, batchId],
   );
   await client.query('TRUNCATE ingest_staging');
+  return rowCount ?? 0;
+}
+
+/** A Postfix event whose message did not start in its batch, with the instance of its queue id (lib/ingest/types.ts, QueueKey). */
+export interface UnresolvedEvent {
+  event: NormalizedEvent;
+  instance: string;
+}
+
+/** COPYs events waiting for earlier batches' context into ingest_unresolved; writeUnresolved inserts them at the end of the batch. */
+export async function stageUnresolved(client: PoolClient, events: readonly UnresolvedEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  let rows = '';
+  for (const { event, instance } of events) rows += `${copyFields(event)}\t${text(instance)}\n`;
+  const stream = client.query(copyFrom(`COPY ingest_unresolved (${columns.join(', ')}, context_instance) FROM STDIN`));
+  await pipeline(Readable.from([rows]), stream);
+}
+
+/** Columns completed from postfix_context where the event's own batch left them unknown. */
+const contextColumns = new Set<string>(['message_id', 'sender', 'size_bytes']);
+
+/**
+ * Inserts the staged unresolved events into delivery_event like writeEvents, completing Message-ID, sender and size
+ * from the postfix_context row of their queue id in one join: only a row first seen no later than the delivery and at
+ * most `maxAgeSeconds` before it (a queue id is reused once its message has left the queue). Fields the batch itself
+ * read win. Call under the organisation's queue lock, before writePostfixContext adds this batch's context.
+ */
+export async function writeUnresolved(client: PoolClient, organizationId: string, batchId: string, maxAgeSeconds: number): Promise<number> {
+  const selected = columns.map((c) => (contextColumns.has(c) ? `coalesce(u.${c}, c.${c})` : `u.${c}`));
+  const { rowCount } = await client.query(
+    `WITH ins AS (
+       INSERT INTO delivery_event (organization_id, batch_id, ${columns.join(', ')})
+       SELECT $1::uuid, $2::uuid, ${selected.join(', ')}
+       FROM ingest_unresolved u
+       LEFT JOIN postfix_context c
+         ON c.organization_id = $1::uuid AND c.host = coalesce(u.source_host, '') AND c.instance = u.context_instance AND c.queue_id = u.queue_id
+        AND c.first_seen_at <= u.occurred_at AND c.first_seen_at >= u.occurred_at - make_interval(secs => $3)
+       ON CONFLICT (organization_id, dedupe_key) DO NOTHING
+       RETURNING ${insertedColumns.join(', ')}
+     )
+     INSERT INTO ingest_inserted (${insertedColumns.join(', ')}) SELECT ${insertedColumns.join(', ')} FROM ins`,
+    [organizationId, batchId, maxAgeSeconds],
+  );
   return rowCount ?? 0;
 }
 

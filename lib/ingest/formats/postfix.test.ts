@@ -247,6 +247,43 @@ test('"removed" forgets a queue id, so a reused id is not joined to the old mess
   expect(e).toMatchObject({ sender: null, sizeBytes: null });
 });
 
+/** One batch through a fresh parser: its outputs, and what it keeps for later batches. */
+function batch(lines: string[], context: ParseContext) {
+  const parser = postfixFormat.createParser(context);
+  const out = [...lines.flatMap((line, i) => parser.push(line, i + 1)), ...parser.end()];
+  return { out, kept: parser.keptContext?.() };
+}
+
+test('lightmeter 6_deferred_message_retry in two batches: the retry batch asks for the message context the first one keeps', () => {
+  const lines = corpusLines('postfix/lightmeter/6_deferred_message_retry.log');
+  const first = batch(lines.slice(0, 30), lightmeterNow);
+  const second = batch(lines.slice(30), lightmeterNow);
+  const queue = { host: 'mail', instance: 'postfix', queueId: 'A17F830001CA' };
+  // Its cleanup line is in the first batch: the deferral there is complete and asks for nothing.
+  const deferral = first.out.find((o) => o.kind === 'event' && o.event.queueId === 'A17F830001CA');
+  expect(deferral).toMatchObject({ event: { messageId: '000msgid0000@example.com', sender: 'bounces@some.example.com' } });
+  expect(deferral && 'contextKey' in deferral).toBe(false);
+  expect(first.kept?.contexts).toContainEqual({ ...queue, isStart: true, messageId: '000msgid0000@example.com', sender: 'bounces@some.example.com', sizeBytes: 2259, firstSeenAt: new Date('2020-12-07T13:28:01Z') });
+  expect(first.kept?.removed).toContainEqual({ host: 'mail', instance: 'postfix', queueId: '939E030001C8', removedAt: new Date('2020-12-07T13:28:01Z') });
+  // The second batch has the retry's qmgr line but not the cleanup line: the delivery asks for the rest.
+  const sent = second.out.find((o) => o.kind === 'event' && o.event.queueId === 'A17F830001CA');
+  expect(sent).toMatchObject({ event: { messageId: null, sender: 'bounces@some.example.com', sizeBytes: 2259 }, contextKey: queue });
+  expect(second.kept?.removed).toContainEqual({ ...queue, removedAt: new Date('2020-12-07T13:35:08Z') });
+  expect(second.kept?.contexts.some((c) => c.queueId === 'A17F830001CA')).toBe(false);
+});
+
+test('a delivery line after "removed" or a cleanup line in its own batch asks for no earlier context', () => {
+  const at = { now: new Date('2023-10-12T00:00:00Z'), utcOffsetMinutes: 0 };
+  const removedFirst = batch([multiInstance[1] ?? '', 'Oct 11 02:17:51 mx1 postfix-out2/qmgr[812]: 7356ABD12E: removed', multiInstance[2] ?? ''], at);
+  expect(removedFirst.out.find((o) => o.kind === 'event')).not.toHaveProperty('contextKey');
+  expect(removedFirst.kept).toEqual({ contexts: [], removed: [{ host: 'mx1', instance: 'postfix-out2', queueId: '7356ABD12E', removedAt: new Date('2023-10-11T02:17:51Z') }] });
+  const qmgrOnly = batch(multiInstance.slice(1), at);
+  expect(qmgrOnly.out.find((o) => o.kind === 'event')).toMatchObject({ contextKey: { host: 'mx1', instance: 'postfix-out2', queueId: '7356ABD12E' } });
+  expect(qmgrOnly.kept?.contexts).toEqual([
+    { host: 'mx1', instance: 'postfix-out2', queueId: '7356ABD12E', isStart: false, messageId: null, sender: 'news@example.net', sizeBytes: 48213, firstSeenAt: new Date('2023-10-11T02:17:49Z') },
+  ]);
+});
+
 // The Gmail bounce of docker-mailserver #2953, dated "Dec 24 01:08:07" (classic syslog, no year).
 const december = readCorpus('postfix/github-issues/docker-mailserver-docker-mailserver-2953.log').split('\n')[0] ?? '';
 

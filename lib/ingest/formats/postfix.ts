@@ -1,11 +1,13 @@
-import type { LineFormat, LineParser, Outcome, ParseContext, ParseOutput, ParsedEvent } from '../types';
+import type { LineFormat, LineParser, MessageContext, Outcome, ParseContext, ParseOutput, ParsedEvent, QueueKey } from '../types';
 import { findBracketedHost, parseBracketedHost, unbracketAddress, type HostAndIp } from './address';
 import { splitSyslogLine } from './syslog';
 
 /**
  * Postfix mail logs (syslog). One event per `status=` line of the smtp/lmtp delivery agents (each is one
  * attempt to one recipient) and per qmgr `status=expired` line. Sender, size and Message-ID are
- * joined from the qmgr `from=` and cleanup `message-id=` lines of the same queue id.
+ * joined from the qmgr `from=` and cleanup `message-id=` lines of the same queue id. Within one batch the parser
+ * joins them; a delivery line whose message did not start in its batch carries a `contextKey`, and the pipeline
+ * completes it from what earlier batches kept (`keptContext`, the postfix_context table).
  *
  * Not events (context lines): local/virtual/pipe/discard/error deliveries (not an SMTP attempt to a
  * mailbox provider), address-verification probes (`status=deliverable|undeliverable…`), and
@@ -27,7 +29,7 @@ const outcomeByStatus = new Map<string, Outcome>([
 /** Delivery agents whose attempts go to a remote SMTP/LMTP server (the last part of the syslog tag, as in `postfix-out2/smtp`). */
 const attemptAgents = new Set(['smtp', 'lmtp']);
 
-/** How many queue ids to remember sender/size/Message-ID for; the oldest are forgotten first. */
+/** How many queue ids to remember sender/size/Message-ID (and, apart, removal) for; the oldest are forgotten first. */
 const MAX_REMEMBERED_QUEUE_IDS = 100_000;
 
 /** What a `status=` message says, before it is judged. */
@@ -115,9 +117,14 @@ export function readPostfixReply(detail: string): PostfixReply {
 }
 
 interface Remembered {
+  queue: QueueKey;
   sender?: string | null;
   sizeBytes?: number;
   messageId?: string | null;
+  /** The batch saw the message start (cleanup) or the queue id freed before it (`removed`): earlier batches' context does not apply. */
+  isFromStart: boolean;
+  /** Log time of the first of its lines in the batch; null for lines without a timestamp. */
+  firstSeenAt: Date | null;
 }
 
 function lastPart(program: string): string {
@@ -137,19 +144,20 @@ function isAttempt(program: string | null, status: PostfixStatus, outcome: Outco
 /** Distinct `relay=` values whose parse is kept per parser; a log names a few thousand MX hosts and addresses. */
 const MAX_REMEMBERED_RELAYS = 10_000;
 
+/** Sets `key` as the newest entry of a map holding at most MAX_REMEMBERED_QUEUE_IDS, forgetting the oldest. */
+function setBounded<V>(map: Map<string, V>, key: string, value: V): void {
+  if (!map.delete(key) && map.size >= MAX_REMEMBERED_QUEUE_IDS) {
+    const oldest = map.keys().next();
+    if (!oldest.done) map.delete(oldest.value);
+  }
+  map.set(key, value);
+}
+
 function createPostfixParser(ctx: ParseContext): LineParser {
   const memory = new Map<string, Remembered>();
+  /** Queue ids whose message left the queue (`removed`) in this batch and did not start again. */
+  const removed = new Map<string, QueueKey & { removedAt: Date | null }>();
   const relays = new Map<string, HostAndIp | null>();
-
-  function remember(key: string, update: Remembered): void {
-    const known = memory.get(key);
-    if (known !== undefined) memory.delete(key);
-    else if (memory.size >= MAX_REMEMBERED_QUEUE_IDS) {
-      const oldest = memory.keys().next();
-      if (!oldest.done) memory.delete(oldest.value);
-    }
-    memory.set(key, known === undefined ? update : { ...known, ...update });
-  }
 
   function relayOf(relay: string): HostAndIp | null {
     let parsed = relays.get(relay);
@@ -168,6 +176,7 @@ function createPostfixParser(ctx: ParseContext): LineParser {
     const slash = program === null ? -1 : program.indexOf('/');
     const instance = program === null ? '' : slash < 0 ? program : program.slice(0, slash);
     const keyOf = (queueId: string) => `${host ?? ''}\u0000${instance}\u0000${queueId}`;
+    const queueOf = (queueId: string): QueueKey => ({ host: host ?? '', instance, queueId });
 
     const status = parsePostfixStatus(message);
     if (status === null) {
@@ -176,10 +185,20 @@ function createPostfixParser(ctx: ParseContext): LineParser {
       const [, queueId = '', body = ''] = m;
       const from = /^from=(<[^>]*>), size=(\d+),/.exec(body);
       const messageId = /^message-id=(<[^>]*>|\S*)/.exec(body);
-      if (from) remember(keyOf(queueId), { sender: unbracketAddress(from[1] ?? ''), sizeBytes: Number(from[2]) });
-      else if (messageId) remember(keyOf(queueId), { messageId: unbracketAddress(messageId[1] ?? '') });
-      else if (body === 'removed') memory.delete(keyOf(queueId));
-      else if (/\bstatus=/.test(body) && program !== null && attemptAgents.has(lastPart(program))) {
+      const key = keyOf(queueId);
+      if (from) {
+        // qmgr logs from= each time the message enters the active queue, its first delivery and every retry.
+        const known = memory.get(key);
+        const update = { sender: unbracketAddress(from[1] ?? ''), sizeBytes: Number(from[2]) };
+        setBounded(memory, key, known ? { ...known, ...update } : { queue: queueOf(queueId), ...update, isFromStart: removed.has(key), firstSeenAt: occurredAt });
+      } else if (messageId) {
+        // cleanup logs message-id= once, when the message enters the queue: the start of its story.
+        removed.delete(key);
+        setBounded(memory, key, { queue: queueOf(queueId), messageId: unbracketAddress(messageId[1] ?? ''), isFromStart: true, firstSeenAt: occurredAt });
+      } else if (body === 'removed') {
+        memory.delete(key);
+        setBounded(removed, key, { ...queueOf(queueId), removedAt: occurredAt });
+      } else if (/\bstatus=/.test(body) && program !== null && attemptAgents.has(lastPart(program))) {
         return [{ kind: 'reject', line, reason: 'unrecognised Postfix delivery-status line (expected to=<…>, relay=…, status=…)' }];
       }
       return [];
@@ -192,7 +211,8 @@ function createPostfixParser(ctx: ParseContext): LineParser {
       return [{ kind: 'reject', line, reason: 'no timestamp: a Postfix delivery-status line without its syslog date cannot be placed in time' }];
     }
 
-    const known = status.queueId === null ? undefined : memory.get(keyOf(status.queueId));
+    const key = status.queueId === null ? null : keyOf(status.queueId);
+    const known = key === null ? undefined : memory.get(key);
     const read = outcome === 'expired' || status.detail === null ? null : readPostfixReply(status.detail);
     const relay = status.relay === null ? null : relayOf(status.relay);
     const event: ParsedEvent = {
@@ -215,10 +235,23 @@ function createPostfixParser(ctx: ParseContext): LineParser {
       sizeBytes: known?.sizeBytes ?? null,
       providerEventId: null,
     };
-    return [{ kind: 'event', line, event }];
+    if (key === null || status.queueId === null || known?.isFromStart === true || removed.has(key)) return [{ kind: 'event', line, event }];
+    return [{ kind: 'event', line, event, contextKey: queueOf(status.queueId) }];
   }
 
-  return { push, end: () => [] };
+  /** Per queue id, the batch's last word: a message that left the queue, else what its lines said (when they were dated). */
+  function keptContext(): ReturnType<NonNullable<LineParser['keptContext']>> {
+    const contexts: MessageContext[] = [];
+    for (const [key, r] of memory) {
+      if (r.firstSeenAt === null || removed.has(key)) continue;
+      contexts.push({ ...r.queue, isStart: r.messageId !== undefined, messageId: r.messageId ?? null, sender: r.sender ?? null, sizeBytes: r.sizeBytes ?? null, firstSeenAt: r.firstSeenAt });
+    }
+    const gone: Array<QueueKey & { removedAt: Date }> = [];
+    for (const { removedAt, ...queue } of removed.values()) if (removedAt !== null) gone.push({ ...queue, removedAt });
+    return { contexts, removed: gone };
+  }
+
+  return { push, end: () => [], keptContext };
 }
 
 /** Postfix syslog lines (classic or RFC 3339 timestamps, or quoted without a prefix). */
