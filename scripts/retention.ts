@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const r = await runRetention(orgId, { olderThanDays, batchSize });
     for (const o of r.organizations) {
-      console.log(`${o.organizationId}: ${o.deletedEvents} events and ${o.deletedBatches} batch records deleted before ${o.deletedBefore} (${o.statements} statements)`);
+      console.log(`${o.organizationId}: ${o.deletedEvents} events and ${o.deletedBatches} batch records deleted before ${o.deletedBefore}, ${o.deletedContexts} stale Postfix context rows (${o.statements} statements)`);
     }
     console.log(`Retention of ${olderThanDays} days (cutoff ${r.cutoff}): ${r.deletedEvents} events deleted in ${((Date.now() - t0) / 1000).toFixed(1)} s; rollups untouched.`);
   } finally {

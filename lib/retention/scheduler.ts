@@ -12,7 +12,9 @@ async function runSafely(): Promise<void> {
   globalForRetention.ddRetentionRunning = true;
   try {
     const r = await runRetention();
-    if (r.deletedEvents > 0 || r.deletedBatches > 0) console.log(`[retention] deleted ${r.deletedEvents} events and ${r.deletedBatches} batch records before ${r.cutoff}`);
+    if (r.deletedEvents > 0 || r.deletedBatches > 0 || r.deletedContexts > 0) {
+      console.log(`[retention] deleted ${r.deletedEvents} events and ${r.deletedBatches} batch records before ${r.cutoff}, ${r.deletedContexts} stale Postfix context rows`);
+    }
   } catch (error) {
     console.error(`[retention] failed: ${error instanceof Error ? error.message : String(error)}`);
   } finally {

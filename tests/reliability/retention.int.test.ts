@@ -14,6 +14,7 @@ beforeAll(async () => {
 
 const DAY_MS = 24 * 3600 * 1000;
 const eventsBefore = (t: Date) => count(`SELECT count(*) AS n FROM delivery_event WHERE organization_id = $1 AND occurred_at < '${t.toISOString()}'`, orgId);
+const contexts = (organizationId: string) => count('SELECT count(*) AS n FROM postfix_context WHERE organization_id = $1', organizationId);
 
 async function openIncident(startedAt: Date): Promise<string> {
   const { pool } = await import('@/lib/db/client');
@@ -47,13 +48,26 @@ test('old raw events go in batches, rollups and queue state stay identical, even
   const derived = await derivedSnapshot(orgId);
   expect(derived.metric_minute?.length).toBeGreaterThan(0);
   const otherBefore = await count('SELECT count(*) AS n FROM delivery_event WHERE organization_id = $1', otherOrgId);
+  // The generated logs have qmgr lines and no "removed": the context of every message is kept. Context no batch wrote
+  // for longer than a queue lifetime + 2 h (5 days + 2 h by default) goes, whatever the age of its log lines.
+  const keptContexts = await contexts(orgId);
+  await pool().query(`UPDATE postfix_context SET updated_at = now() - interval '6 days' WHERE organization_id = $1 AND first_seen_at < $2`, [orgId, incidentStart]);
+  await pool().query(`UPDATE postfix_context SET updated_at = now() - interval '6 days' WHERE organization_id = $1`, [otherOrgId]);
+  const staleContexts = await count(`SELECT count(*) AS n FROM postfix_context WHERE organization_id = $1 AND updated_at < now() - interval '5 days 2 hours'`, orgId);
+  expect(staleContexts).toBeGreaterThan(100);
+  expect(keptContexts - staleContexts).toBeGreaterThan(100);
+  const otherContexts = await contexts(otherOrgId);
+  expect(otherContexts).toBeGreaterThan(0);
 
   const { runRetention } = await import('@/lib/retention/run-retention');
   const first = await runRetention(orgId, { olderThanDays: 90, batchSize: 50, pauseMs: 1, now });
   expect(first.deletedEvents).toBe(oldest);
   expect(first.organizations[0]?.deletedBefore).toBe(incidentStart.toISOString());
-  // Batches of 50: as many statements as it takes, plus the last short one, plus one for the batch records.
-  expect(first.organizations[0]?.statements).toBe(Math.floor(oldest / 50) + 1 + 1);
+  expect(first.deletedContexts).toBe(staleContexts);
+  // Batches of 50: as many statements as it takes, plus the last short one, for the events and the stale context; one for the batch records.
+  expect(first.organizations[0]?.statements).toBe(Math.floor(oldest / 50) + 1 + 1 + Math.floor(staleContexts / 50) + 1);
+  expect(await contexts(orgId)).toBe(keptContexts - staleContexts);
+  expect(await contexts(otherOrgId)).toBe(otherContexts);
   expect(await eventsBefore(incidentStart)).toBe(0);
   expect(await eventsBefore(cutoff)).toBe(protectedOld);
   expect(await count('SELECT count(*) AS n FROM delivery_event WHERE organization_id = $1', orgId)).toBe(total - oldest);
@@ -78,10 +92,14 @@ test('old raw events go in batches, rollups and queue state stay identical, even
   const all = await runRetention(undefined, { olderThanDays: 90, batchSize: 1000, pauseMs: 1, now });
   expect(all.organizations.map((o) => o.organizationId).sort()).toEqual([orgId, otherOrgId].sort());
   expect(await count('SELECT count(*) AS n FROM delivery_event WHERE organization_id = $1', otherOrgId)).toBe(0);
+  expect(all.deletedContexts).toBe(otherContexts);
+  expect(await contexts(otherOrgId)).toBe(0);
+  expect(await contexts(orgId)).toBe(keptContexts - staleContexts);
 });
 
 test('the age and batch size are checked', async () => {
   const { runRetention } = await import('@/lib/retention/run-retention');
   await expect(runRetention(orgId, { olderThanDays: 0 })).rejects.toThrow(/olderThanDays/);
   await expect(runRetention(orgId, { olderThanDays: 90, batchSize: 0 })).rejects.toThrow(/batchSize/);
+  await expect(runRetention(orgId, { olderThanDays: 90, contextMaxAgeSeconds: 0 })).rejects.toThrow(/contextMaxAgeSeconds/);
 });
