@@ -5,12 +5,12 @@ import { ingestSlots, pool } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { encodeLiveMessage, LIVE_CHANNEL } from '@/lib/live/channel';
 import { ApiError } from '@/lib/http/errors';
+import { QUEUE_LOCK_SQL } from '@/lib/queue/queue-sql';
 import { detectFormat } from './detect-format';
 import { enrichEvent, isLocalHop, timeProblem, type NormalizedEvent } from './enrich';
 import { splitLines, type LineItem } from './lines';
 import { formats } from './registry';
 import { formatNames, type Format, type FormatName, type ParseContext, type ParseOutput } from './types';
-import { QUEUE_LOCK_SQL } from '@/lib/queue/queue-sql';
 import { createStaging, foldInserted, stageUnresolved, writeEvents, writeUnresolved, type UnresolvedEvent } from './write-batch';
 import { CONTEXT_SLACK_SECONDS, writePostfixContext, type KeptContext } from './write-postfix-context';
 
@@ -323,12 +323,13 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
     await stage(unresolved);
     await writing;
     const queueLifetimeSeconds = opts.queueLifetimeSeconds ?? env().QUEUE_MAX_LIFETIME_SECONDS;
-    if (unresolvedCount > 0 || (kept.context && (kept.context.contexts.length > 0 || kept.context.removed.length > 0))) {
-      // Under the organisation's queue lock (the fold below takes it too), so batches read and write the kept context one
-      // after another: a batch sees the context of every batch that committed before it got here.
+    // Joined to the context of every batch committed before this statement; outside the queue lock, so concurrent
+    // batches of one organisation insert their events in parallel (a batch still in flight is not seen either way).
+    if (unresolvedCount > 0) result.accepted += await writeUnresolved(client, opts.organizationId, batchId, queueLifetimeSeconds + CONTEXT_SLACK_SECONDS);
+    if (kept.context && (kept.context.contexts.length > 0 || kept.context.removed.length > 0)) {
+      // Under the organisation's queue lock (the fold below takes it too): batches merge their context one after another.
       await client.query(QUEUE_LOCK_SQL, [opts.organizationId]);
-      if (unresolvedCount > 0) result.accepted += await writeUnresolved(client, opts.organizationId, batchId, queueLifetimeSeconds + CONTEXT_SLACK_SECONDS);
-      if (kept.context) await writePostfixContext(client, opts.organizationId, kept.context);
+      await writePostfixContext(client, opts.organizationId, kept.context);
     }
     result.duplicates = staged - result.accepted;
     if (result.accepted > 0) await foldInserted(client, opts.organizationId, queueLifetimeSeconds);

@@ -28,14 +28,15 @@ const copySpecial = /[\\\t\n\r\u0000]/;
 const copySpecialAll = new RegExp(copySpecial.source, 'g');
 const copyEscape = (c: string) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\uFFFD');
 
-function text(value: string | null): string {
+/** A text value in COPY text format: escaped, cut to MAX_TEXT, `\\N` for null. */
+export function copyText(value: string | null): string {
   if (value === null) return '\\N';
   const v = value.length > MAX_TEXT ? value.slice(0, MAX_TEXT) : value;
   return copySpecial.test(v) ? v.replace(copySpecialAll, copyEscape) : v;
 }
 
 /** Integers outside PostgreSQL's int range are stored as unknown rather than failing the batch. */
-function int32(value: number | null): string {
+export function copyInt32(value: number | null): string {
   return value === null || !Number.isInteger(value) || Math.abs(value) > 2_147_483_647 ? '\\N' : String(value);
 }
 
@@ -51,11 +52,11 @@ export function copyRow(e: NormalizedEvent): string {
 /** The fields of a staging row in COPY text format, in the order of `columns`, without the line end. */
 function copyFields(e: NormalizedEvent): string {
   return (
-    `\\\\x${e.dedupeKey.toString('hex')}\t${e.occurredAt.toISOString()}\t${text(e.source)}\t${text(e.sourceHost)}\t${text(e.queueId)}\t` +
-    `${text(e.messageId)}\t${text(e.sender)}\t${text(e.recipient)}\t${text(e.recipientDomain)}\t${text(e.provider)}\t${text(e.mxHost)}\t` +
-    `${text(e.mxIp)}\t${text(e.sendingIp)}\t${e.outcome}\t${smallint(e.smtpCode)}\t${text(e.enhancedCode)}\t${text(e.reply)}\t` +
-    `${text(e.providerToken)}\t${text(e.providerHost)}\t${text(e.providerRegion)}\t${text(e.correlationId)}\t${int32(e.delaySeconds)}\t` +
-    `${int32(e.attempt)}\t${int32(e.sizeBytes)}\t${text(e.kbRule)}\t${e.category}\t${text(e.scope)}\t${text(e.signature)}\t` +
+    `\\\\x${e.dedupeKey.toString('hex')}\t${e.occurredAt.toISOString()}\t${copyText(e.source)}\t${copyText(e.sourceHost)}\t${copyText(e.queueId)}\t` +
+    `${copyText(e.messageId)}\t${copyText(e.sender)}\t${copyText(e.recipient)}\t${copyText(e.recipientDomain)}\t${copyText(e.provider)}\t${copyText(e.mxHost)}\t` +
+    `${copyText(e.mxIp)}\t${copyText(e.sendingIp)}\t${e.outcome}\t${smallint(e.smtpCode)}\t${copyText(e.enhancedCode)}\t${copyText(e.reply)}\t` +
+    `${copyText(e.providerToken)}\t${copyText(e.providerHost)}\t${copyText(e.providerRegion)}\t${copyText(e.correlationId)}\t${copyInt32(e.delaySeconds)}\t` +
+    `${copyInt32(e.attempt)}\t${copyInt32(e.sizeBytes)}\t${copyText(e.kbRule)}\t${e.category}\t${copyText(e.scope)}\t${copyText(e.signature)}\t` +
     `${e.isPerRecipient ? 't' : 'f'}`
   );
 }
@@ -78,6 +79,12 @@ export async function createStaging(client: PoolClient): Promise<void> {
     ) ON COMMIT DELETE ROWS`);
   // Postfix events that wait for the context earlier batches kept (writeUnresolved), with the instance of their queue id.
   await client.query('CREATE TEMP TABLE IF NOT EXISTS ingest_unresolved (LIKE ingest_staging, context_instance text NOT NULL) ON COMMIT DELETE ROWS');
+  // The batch's Postfix context for later batches (write-postfix-context.ts): what to keep, or, with removed_at, what to drop.
+  await client.query(`
+    CREATE TEMP TABLE IF NOT EXISTS ingest_context (
+      host text NOT NULL, instance text NOT NULL, queue_id text NOT NULL, is_start boolean NOT NULL, message_id text, sender text,
+      size_bytes integer, first_seen_at timestamptz, removed_at timestamptz
+    ) ON COMMIT DELETE ROWS`);
   await client.query(`
     CREATE TEMP TABLE IF NOT EXISTS ingest_inserted (
       occurred_at timestamptz, provider text, sending_ip text, recipient_domain text, category reply_category, outcome outcome,
@@ -122,7 +129,7 @@ export interface UnresolvedEvent {
 export async function stageUnresolved(client: PoolClient, events: readonly UnresolvedEvent[]): Promise<void> {
   if (events.length === 0) return;
   let rows = '';
-  for (const { event, instance } of events) rows += `${copyFields(event)}\t${text(instance)}\n`;
+  for (const { event, instance } of events) rows += `${copyFields(event)}\t${copyText(instance)}\n`;
   const stream = client.query(copyFrom(`COPY ingest_unresolved (${columns.join(', ')}, context_instance) FROM STDIN`));
   await pipeline(Readable.from([rows]), stream);
 }
@@ -134,7 +141,7 @@ const contextColumns = new Set<string>(['message_id', 'sender', 'size_bytes']);
  * Inserts the staged unresolved events into delivery_event like writeEvents, completing Message-ID, sender and size
  * from the postfix_context row of their queue id in one join: only a row first seen no later than the delivery and at
  * most `maxAgeSeconds` before it (a queue id is reused once its message has left the queue). Fields the batch itself
- * read win. Call under the organisation's queue lock, before writePostfixContext adds this batch's context.
+ * read win. Call before writePostfixContext adds this batch's context.
  */
 export async function writeUnresolved(client: PoolClient, organizationId: string, batchId: string, maxAgeSeconds: number): Promise<number> {
   const selected = columns.map((c) => (contextColumns.has(c) ? `coalesce(u.${c}, c.${c})` : `u.${c}`));

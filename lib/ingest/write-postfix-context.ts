@@ -1,5 +1,9 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { LineParser } from './types';
+import { copyInt32, copyText } from './write-batch';
 
 /**
  * Postfix context kept between batches (postfix_context): what cleanup and qmgr lines said about messages still
@@ -15,25 +19,27 @@ export const CONTEXT_SLACK_SECONDS = 2 * 3600;
 
 export type KeptContext = ReturnType<NonNullable<LineParser['keptContext']>>;
 
-/** PostgreSQL integer; larger sizes are kept as unknown, as in delivery_event. */
-const MAX_INT = 2_147_483_647;
-
 /**
- * Writes a batch's context in one statement: a message that started in the batch replaces what was kept for its
- * queue id (unless what was kept is a later message: an older file re-sent), other context completes it, and queue
- * ids whose message left the queue are dropped. Call under the organisation's queue lock, after writeUnresolved.
+ * Writes a batch's context: one COPY into the ingest_context staging table, then one statement in which a message
+ * that started in the batch replaces what was kept for its queue id (unless what was kept is a later message: an
+ * older file re-sent), other context completes it, and queue ids whose message left the queue are dropped.
+ * Call under the organisation's queue lock, after writeUnresolved.
  */
 export async function writePostfixContext(client: PoolClient, organizationId: string, kept: KeptContext): Promise<void> {
   if (kept.contexts.length === 0 && kept.removed.length === 0) return;
-  const c = kept.contexts;
-  const r = kept.removed;
+  let rows = '';
+  for (const c of kept.contexts) {
+    rows +=
+      `${copyText(c.host)}\t${copyText(c.instance)}\t${copyText(c.queueId)}\t${c.isStart ? 't' : 'f'}\t${copyText(c.messageId)}\t` +
+      `${copyText(c.sender)}\t${copyInt32(c.sizeBytes)}\t${c.firstSeenAt.toISOString()}\t\\N\n`;
+  }
+  for (const r of kept.removed) rows += `${copyText(r.host)}\t${copyText(r.instance)}\t${copyText(r.queueId)}\tf\t\\N\t\\N\t\\N\t\\N\t${r.removedAt.toISOString()}\n`;
+  const stream = client.query(copyFrom('COPY ingest_context (host, instance, queue_id, is_start, message_id, sender, size_bytes, first_seen_at, removed_at) FROM STDIN'));
+  await pipeline(Readable.from([rows]), stream);
   await client.query(
-    `WITH incoming AS (
-       SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::text[], $8::integer[], $9::timestamptz[])
-         AS t(host, instance, queue_id, is_start, message_id, sender, size_bytes, first_seen_at)
-     ), started AS (
+    `WITH started AS (
        INSERT INTO postfix_context AS k (organization_id, host, instance, queue_id, message_id, sender, size_bytes, first_seen_at)
-       SELECT $1::uuid, host, instance, queue_id, message_id, sender, size_bytes, first_seen_at FROM incoming WHERE is_start
+       SELECT $1::uuid, host, instance, queue_id, message_id, sender, size_bytes, first_seen_at FROM ingest_context WHERE removed_at IS NULL AND is_start
        ON CONFLICT (organization_id, host, instance, queue_id) DO UPDATE
          SET message_id = excluded.message_id, sender = excluded.sender, size_bytes = excluded.size_bytes,
              first_seen_at = excluded.first_seen_at, updated_at = now()
@@ -41,32 +47,18 @@ export async function writePostfixContext(client: PoolClient, organizationId: st
        RETURNING 1
      ), continued AS (
        INSERT INTO postfix_context AS k (organization_id, host, instance, queue_id, message_id, sender, size_bytes, first_seen_at)
-       SELECT $1::uuid, host, instance, queue_id, message_id, sender, size_bytes, first_seen_at FROM incoming WHERE NOT is_start
+       SELECT $1::uuid, host, instance, queue_id, message_id, sender, size_bytes, first_seen_at FROM ingest_context WHERE removed_at IS NULL AND NOT is_start
        ON CONFLICT (organization_id, host, instance, queue_id) DO UPDATE
          SET sender = coalesce(excluded.sender, k.sender), size_bytes = coalesce(excluded.size_bytes, k.size_bytes),
              first_seen_at = least(k.first_seen_at, excluded.first_seen_at), updated_at = now()
        RETURNING 1
      ), gone AS (
-       DELETE FROM postfix_context k
-       USING unnest($10::text[], $11::text[], $12::text[], $13::timestamptz[]) AS g(host, instance, queue_id, removed_at)
-       WHERE k.organization_id = $1::uuid AND k.host = g.host AND k.instance = g.instance AND k.queue_id = g.queue_id AND k.first_seen_at <= g.removed_at
+       DELETE FROM postfix_context k USING ingest_context g
+       WHERE k.organization_id = $1::uuid AND g.removed_at IS NOT NULL
+         AND k.host = g.host AND k.instance = g.instance AND k.queue_id = g.queue_id AND k.first_seen_at <= g.removed_at
        RETURNING 1
      )
      SELECT (SELECT count(*) FROM started) AS started, (SELECT count(*) FROM continued) AS continued, (SELECT count(*) FROM gone) AS gone`,
-    [
-      organizationId,
-      c.map((x) => x.host),
-      c.map((x) => x.instance),
-      c.map((x) => x.queueId),
-      c.map((x) => x.isStart),
-      c.map((x) => x.messageId),
-      c.map((x) => x.sender),
-      c.map((x) => (x.sizeBytes !== null && Number.isInteger(x.sizeBytes) && x.sizeBytes >= 0 && x.sizeBytes <= MAX_INT ? x.sizeBytes : null)),
-      c.map((x) => x.firstSeenAt),
-      r.map((x) => x.host),
-      r.map((x) => x.instance),
-      r.map((x) => x.queueId),
-      r.map((x) => x.removedAt),
-    ],
+    [organizationId],
   );
 }
