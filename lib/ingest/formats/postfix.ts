@@ -116,11 +116,11 @@ export function readPostfixReply(detail: string): PostfixReply {
   return { reply: detail, host: findBracketedHost(detail) };
 }
 
-interface Remembered {
-  queue: QueueKey;
-  sender?: string | null;
-  sizeBytes?: number;
-  messageId?: string | null;
+interface Remembered extends QueueKey {
+  sender: string | null;
+  sizeBytes: number | null;
+  /** undefined until the batch sees the cleanup line (which may log no Message-ID: null). */
+  messageId: string | null | undefined;
   /** The batch saw the message start (cleanup) or the queue id freed before it (`removed`): earlier batches' context does not apply. */
   isFromStart: boolean;
   /** Log time of the first of its lines in the batch; null for lines without a timestamp. */
@@ -176,7 +176,6 @@ function createPostfixParser(ctx: ParseContext): LineParser {
     const slash = program === null ? -1 : program.indexOf('/');
     const instance = program === null ? '' : slash < 0 ? program : program.slice(0, slash);
     const keyOf = (queueId: string) => `${host ?? ''}\u0000${instance}\u0000${queueId}`;
-    const queueOf = (queueId: string): QueueKey => ({ host: host ?? '', instance, queueId });
 
     const status = parsePostfixStatus(message);
     if (status === null) {
@@ -188,16 +187,18 @@ function createPostfixParser(ctx: ParseContext): LineParser {
       const key = keyOf(queueId);
       if (from) {
         // qmgr logs from= each time the message enters the active queue, its first delivery and every retry.
-        const known = memory.get(key);
-        const update = { sender: unbracketAddress(from[1] ?? ''), sizeBytes: Number(from[2]) };
-        setBounded(memory, key, known ? { ...known, ...update } : { queue: queueOf(queueId), ...update, isFromStart: removed.has(key), firstSeenAt: occurredAt });
+        const known = memory.get(key) ?? { host: host ?? '', instance, queueId, sender: null, sizeBytes: null, messageId: undefined, isFromStart: removed.has(key), firstSeenAt: occurredAt };
+        known.sender = unbracketAddress(from[1] ?? '');
+        known.sizeBytes = Number(from[2]);
+        setBounded(memory, key, known);
       } else if (messageId) {
         // cleanup logs message-id= once, when the message enters the queue: the start of its story.
         removed.delete(key);
-        setBounded(memory, key, { queue: queueOf(queueId), messageId: unbracketAddress(messageId[1] ?? ''), isFromStart: true, firstSeenAt: occurredAt });
+        const messageIdValue = unbracketAddress(messageId[1] ?? '');
+        setBounded(memory, key, { host: host ?? '', instance, queueId, sender: null, sizeBytes: null, messageId: messageIdValue, isFromStart: true, firstSeenAt: occurredAt });
       } else if (body === 'removed') {
         memory.delete(key);
-        setBounded(removed, key, { ...queueOf(queueId), removedAt: occurredAt });
+        setBounded(removed, key, { host: host ?? '', instance, queueId, removedAt: occurredAt });
       } else if (/\bstatus=/.test(body) && program !== null && attemptAgents.has(lastPart(program))) {
         return [{ kind: 'reject', line, reason: 'unrecognised Postfix delivery-status line (expected to=<…>, relay=…, status=…)' }];
       }
@@ -236,18 +237,23 @@ function createPostfixParser(ctx: ParseContext): LineParser {
       providerEventId: null,
     };
     if (key === null || status.queueId === null || known?.isFromStart === true || removed.has(key)) return [{ kind: 'event', line, event }];
-    return [{ kind: 'event', line, event, contextKey: queueOf(status.queueId) }];
+    return [{ kind: 'event', line, event, contextKey: { host: host ?? '', instance, queueId: status.queueId } }];
   }
 
   /** Per queue id, the batch's last word: a message that left the queue, else what its lines said (when they were dated). */
   function keptContext(): ReturnType<NonNullable<LineParser['keptContext']>> {
     const contexts: MessageContext[] = [];
-    for (const [key, r] of memory) {
-      if (r.firstSeenAt === null || removed.has(key)) continue;
-      contexts.push({ ...r.queue, isStart: r.messageId !== undefined, messageId: r.messageId ?? null, sender: r.sender ?? null, sizeBytes: r.sizeBytes ?? null, firstSeenAt: r.firstSeenAt });
-    }
+    memory.forEach((r, key) => {
+      if (r.firstSeenAt === null || removed.has(key)) return;
+      contexts.push({
+        host: r.host, instance: r.instance, queueId: r.queueId, isStart: r.messageId !== undefined, messageId: r.messageId ?? null,
+        sender: r.sender, sizeBytes: r.sizeBytes, firstSeenAt: r.firstSeenAt,
+      });
+    });
     const gone: Array<QueueKey & { removedAt: Date }> = [];
-    for (const { removedAt, ...queue } of removed.values()) if (removedAt !== null) gone.push({ ...queue, removedAt });
+    removed.forEach((r) => {
+      if (r.removedAt !== null) gone.push({ host: r.host, instance: r.instance, queueId: r.queueId, removedAt: r.removedAt });
+    });
     return { contexts, removed: gone };
   }
 
