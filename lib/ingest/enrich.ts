@@ -52,14 +52,18 @@ function domainOf(address: string | null): string | null {
  * Stable de-duplication key: the provider's event id where it has one; for Postfix, source + host + queue id +
  * recipient + time + outcome, which a delivery line carries by itself, so it gets the same key whether or not its
  * qmgr/cleanup lines came in the same batch (prisma/migrations/20261129040000_postfix_dedupe_key rewrote older
- * keys to it); else source + host + queue id + Message-ID + recipient + time + outcome + reply.
+ * keys to it); for Exim the same plus the reply and the host's address (a line carries them; Exim logs to the
+ * second), without the Message-ID of its `<=` line, for the same reason (20261129052000_exim_dedupe_key); else
+ * source + host + queue id + Message-ID + recipient + time + outcome + reply.
  */
 export function dedupeKey(e: ParsedEvent): Buffer {
   const parts = e.providerEventId
     ? [e.source, 'id', e.providerEventId, e.recipient ?? '']
     : e.source === 'postfix'
       ? [e.source, e.sourceHost ?? '', e.queueId ?? '', e.recipient ?? '', String(e.occurredAt.getTime()), e.outcome]
-      : [e.source, e.sourceHost ?? '', e.queueId ?? '', e.messageId ?? '', e.recipient ?? e.recipientDomain ?? '', String(e.occurredAt.getTime()), e.outcome, e.enhancedCode ?? '', e.reply ?? '', e.mxIp ?? ''];
+      : e.source === 'exim'
+        ? [e.source, e.sourceHost ?? '', e.queueId ?? '', e.recipient ?? '', String(e.occurredAt.getTime()), e.outcome, e.reply ?? '', e.mxIp ?? '']
+        : [e.source, e.sourceHost ?? '', e.queueId ?? '', e.messageId ?? '', e.recipient ?? e.recipientDomain ?? '', String(e.occurredAt.getTime()), e.outcome, e.enhancedCode ?? '', e.reply ?? '', e.mxIp ?? ''];
   return hash('sha256', parts.join('\u0000'), 'buffer').subarray(0, 16);
 }
 
