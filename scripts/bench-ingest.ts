@@ -17,6 +17,7 @@ import { migrate } from '@/lib/db/migrate';
 import { enrichEvent, isLocalHop, type NormalizedEvent } from '@/lib/ingest/enrich';
 import { postfixFormat } from '@/lib/ingest/formats/postfix';
 import { copyRow, createStaging } from '@/lib/ingest/write-batch';
+import { databaseUrl, onServer } from '@/lib/db/server-database';
 
 const { values: args } = parseArgs({
   options: {
@@ -52,21 +53,7 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en', { maximumFractionD
 const mb = (bytes: number) => `${fmt(bytes / 1024 / 1024)} MB`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: serverUrl });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const admin = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => onServer(serverUrl, fn);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -353,7 +340,7 @@ async function main(): Promise<number> {
   try {
     await admin((c) => c.query(`CREATE DATABASE ${name}`));
     databaseCreated = true;
-    const url = withDatabase(serverUrl, name);
+    const url = databaseUrl(serverUrl, name);
     log(`scratch database ${name} on ${new URL(serverUrl).host}`);
     await migrate(url);
 

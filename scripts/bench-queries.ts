@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { migrate } from '@/lib/db/migrate';
+import { databaseUrl, onServer } from '@/lib/db/server-database';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,21 +31,7 @@ const START = new Date(END.getTime() - 30 * DAY_MS);
 
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: serverUrl });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const admin = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => onServer(serverUrl, fn);
 
 // One generated attempt per i, time-ordered over 30 days. Deterministic: pseudo-randoms are hashint8 of i.
 // Mix: google 35 %, microsoft-365 20 %, microsoft-consumer 15 %, yahoo 15 %, other 15 %; 8 sending IPs; 2 000
@@ -114,7 +101,7 @@ async function main(): Promise<void> {
   if (reuse !== undefined && !/^dd_bench_[0-9a-f]{8}$/.test(reuse)) throw new Error('--reuse takes the name of a kept bench database (dd_bench_…)');
   const name = reuse ?? `dd_bench_${randomBytes(4).toString('hex')}`;
   if (reuse === undefined) await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  const url = withDatabase(serverUrl, name);
+  const url = databaseUrl(serverUrl, name);
   process.env.DATABASE_URL = url;
   console.log(`${reuse === undefined ? 'scratch' : 'reused'} database ${name} on ${new URL(serverUrl).host}`);
   try {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { databaseUrl } from '@/lib/db/server-database';
 import { migrate } from '@/lib/db/migrate';
 
 /** The admin connection of the test server: TEST_DATABASE_URL (scripts/with-test-db.ts sets it to the embedded one when unset). */
@@ -7,12 +8,6 @@ export function testServerUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set: run integration tests with `npm run test:integration` (it starts an embedded database when needed).');
   return url;
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }
 
 export interface TestDatabase {
@@ -31,7 +26,7 @@ export async function createTestDatabase(prefix = 'dd_test', options: { migrate?
   } finally {
     await admin.end();
   }
-  const url = withDatabase(testServerUrl(), name);
+  const url = databaseUrl(testServerUrl(), name);
   if (options.migrate !== false) await migrate(url);
   return {
     url,
