@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { metricDomainDayUpsert, metricDomainHourUpsert, metricDomainWeekUpsert, metricHourUpsert, metricIpMinuteUpsert, metricMinuteUpsert, signatureHourUpsert, signatureMinuteUpsert } from '@/lib/metrics/rollup-sql';
+import { metricDomainDayUpsert, metricDomainHourUpsert, metricDomainWeekUpsert, metricHourUpsert, metricIpMinuteUpsert, metricMinuteUpsert, metricProviderMinuteUpsert, signatureHourUpsert, signatureMinuteUpsert } from '@/lib/metrics/rollup-sql';
 import { QUEUE_LOCK_SQL, queueFoldSql } from '@/lib/queue/queue-sql';
 import type { NormalizedEvent } from './enrich';
 
@@ -176,6 +176,9 @@ export async function foldInserted(client: PoolClient, organizationId: string, q
        RETURNING 1
      ), metrics_ip AS (
        ${metricIpMinuteUpsert('ins', '$1')}
+       RETURNING 1
+     ), metrics_provider AS (
+       ${metricProviderMinuteUpsert('ins', '$1')}
        RETURNING 1
      ), signatures AS (
        ${signatureMinuteUpsert('ins', '$1')}

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { hourlyTableFor } from './bucket-sql';
+import { counterTablesFor, hourlyTableFor } from './bucket-sql';
 
 test('series and breakdowns of whole-hour buckets pick the hourly table that has every column they group or filter by', () => {
   expect(hourlyTableFor('provider', {}, '6h')).toBe('metric_hour');
@@ -12,4 +12,12 @@ test('minute buckets, or an IP together with a domain (no hourly table has both)
   expect(hourlyTableFor('provider', {}, '15m')).toBeNull();
   expect(hourlyTableFor('domain', { ip: '203.0.113.7' }, '6h')).toBeNull();
   expect(hourlyTableFor('ip', { domain: 'contoso.com' }, '1d')).toBeNull();
+});
+
+test('minute buckets read the smallest per-minute rollup with every column grouped or filtered by', () => {
+  expect(counterTablesFor('provider', {}, '5m').minute).toBe('metric_provider_minute');
+  expect(counterTablesFor('provider', { ip: '203.0.113.7' }, '5m').minute).toBe('metric_ip_minute');
+  expect(counterTablesFor('ip', {}, '1m').minute).toBe('metric_ip_minute');
+  expect(counterTablesFor('provider', { domain: 'contoso.com' }, '15m').minute).toBe('metric_minute');
+  expect(counterTablesFor('domain', {}, '1m').minute).toBe('metric_minute');
 });

@@ -57,9 +57,16 @@ export function dailyTableFor(groupBy: 'provider' | 'ip' | 'domain', filters: { 
   return bucket === '1d' && hourlyTableFor(groupBy, filters, bucket) === 'metric_domain_hour' ? 'metric_domain_day' : null;
 }
 
-/** Per-minute counter rollups: metric_ip_minute has no recipient domain (and a few rows a minute), metric_minute every dimension. */
-export type MinuteCounterTable = 'metric_minute' | 'metric_ip_minute';
-const minuteTables: Record<MinuteCounterTable, Prisma.Sql> = { metric_minute: Prisma.sql`metric_minute`, metric_ip_minute: Prisma.sql`metric_ip_minute` };
+/**
+ * Per-minute counter rollups: metric_provider_minute has the provider only (one row a minute per provider), metric_ip_minute
+ * no recipient domain (a few rows a minute), metric_minute every dimension.
+ */
+export type MinuteCounterTable = 'metric_minute' | 'metric_ip_minute' | 'metric_provider_minute';
+const minuteTables: Record<MinuteCounterTable, Prisma.Sql> = {
+  metric_minute: Prisma.sql`metric_minute`,
+  metric_ip_minute: Prisma.sql`metric_ip_minute`,
+  metric_provider_minute: Prisma.sql`metric_provider_minute`,
+};
 
 /** The rollups a query grouped by `groupBy` with these filters reads, finest first. */
 export interface CounterTables {
@@ -71,7 +78,9 @@ export interface CounterTables {
 /** The smallest rollup of each grain that has the grouping column and every filtered one. */
 export function counterTablesFor(groupBy: 'provider' | 'ip' | 'domain', filters: { ip?: string | undefined; domain?: string | undefined }, bucket: BucketName): CounterTables {
   const needsDomain = groupBy === 'domain' || filters.domain !== undefined;
-  return { minute: needsDomain ? 'metric_minute' : 'metric_ip_minute', hourly: hourlyTableFor(groupBy, filters, bucket), daily: dailyTableFor(groupBy, filters, bucket) };
+  const needsIp = groupBy === 'ip' || filters.ip !== undefined;
+  const minute = needsDomain ? 'metric_minute' : needsIp ? 'metric_ip_minute' : 'metric_provider_minute';
+  return { minute, hourly: hourlyTableFor(groupBy, filters, bucket), daily: dailyTableFor(groupBy, filters, bucket) };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 import { withAppDatabase } from '@/lib/test-support/app-database';
 import type { BucketName } from './buckets';
@@ -108,6 +110,8 @@ const snapshots = {
   domainWeekFromMinutes: `SELECT ${WEEK} AS bucket, provider, recipient_domain, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   ipMinute: `SELECT bucket, provider, sending_ip, ${COUNTERS} FROM metric_ip_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   ipMinuteFromMinutes: `SELECT bucket, provider, sending_ip, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  providerMinute: `SELECT bucket, provider, ${COUNTERS} FROM metric_provider_minute WHERE organization_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+  providerMinuteFromMinutes: `SELECT bucket, provider, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
   signatureHour: `SELECT bucket, provider, sending_ip, signature, outcome::text, kb_rule, count, sample_reply FROM signature_hour WHERE organization_id = $1 ORDER BY 1, 2, 3, 4, 5`,
   signatureHourAllIps: `SELECT bucket, provider, signature, outcome::text, min(kb_rule) AS kb_rule, sum(count)::int AS count, min(sample_reply) AS sample_reply FROM signature_hour WHERE organization_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
   signatureHourFromMinutes: `SELECT ${HOUR} AS bucket, provider, signature, outcome::text, min(kb_rule) AS kb_rule, sum(count)::int AS count, min(sample_reply) AS sample_reply FROM signature_minute WHERE organization_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
@@ -121,6 +125,7 @@ test('hourly rollups kept during ingestion are the hourly sums of the minute rol
   expect(live.domainDay).toEqual(live.domainDayFromMinutes);
   expect(live.domainWeek).toEqual(live.domainWeekFromMinutes);
   expect(live.ipMinute).toEqual(live.ipMinuteFromMinutes);
+  expect(live.providerMinute).toEqual(live.providerMinuteFromMinutes);
   expect(live.signatureHourAllIps).toEqual(live.signatureHourFromMinutes);
   // 1500 events, one in three stored twice: each counted once.
   expect(await rows(`SELECT ${COUNTERS} FROM metric_hour WHERE organization_id = $1`)).toEqual([expect.objectContaining({ a: 1500 })]);
@@ -128,6 +133,30 @@ test('hourly rollups kept during ingestion are the hourly sums of the minute rol
   const rebuilt = await writeRebuildRollups(orgId);
   expect(rebuilt.rowsByTable.metric_hour).toBe(live.metricHour?.length);
   for (const [k, sql] of Object.entries(snapshots)) expect([k, await rows(sql)]).toEqual([k, live[k]]);
+});
+
+/** The rows of `snapshot` after emptying `table` and running the backfill part of a migration (from its "-- Backfill" comment), rolled back after. */
+async function backfilledRows(migration: string, table: string, snapshot: string): Promise<unknown[]> {
+  const sql = await readFile(path.join(process.cwd(), 'prisma', 'migrations', migration, 'migration.sql'), 'utf8');
+  const backfill = sql.slice(sql.indexOf('-- Backfill'));
+  expect(backfill).toMatch(new RegExp(`INSERT INTO "${table}"`));
+  const { pool } = await import('@/lib/db/client');
+  const client = await pool().connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`DELETE FROM ${table}`);
+    await client.query(backfill);
+    return (await client.query(snapshot, [orgId])).rows;
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
+}
+
+test('the migration adding metric_provider_minute backfills it with what ingestion keeps', async () => {
+  const live = await rows(snapshots.providerMinute);
+  expect(live.length).toBeGreaterThan(1000);
+  expect(await backfilledRows('20261129034844_provider_minute_rollup', 'metric_provider_minute', snapshots.providerMinute)).toEqual(live);
 });
 
 const sumCounts = (a: SeriesCounts, b: SeriesCounts): SeriesCounts => {

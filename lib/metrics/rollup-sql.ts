@@ -4,7 +4,8 @@
  * of a trusted relation in the statement (a CTE or a table), never input.
  *
  * Per minute: metric_minute (every dimension), metric_ip_minute (no recipient domain, no category: a few rows a
- * minute where metric_minute has about one per event) and signature_minute. Per UTC hour, for long ranges:
+ * minute where metric_minute has about one per event), metric_provider_minute (provider only: one row a minute per
+ * provider) and signature_minute. Per UTC hour, for long ranges:
  * metric_hour (no recipient domain), metric_domain_hour (no IP, no category) and signature_hour (with the
  * sending IP). Per UTC day and per week (from Monday 00:00 UTC), for ranking domains over long ranges and day
  * buckets: metric_domain_day and metric_domain_week. Each hourly row is the sum of the minute rows of its hour,
@@ -58,6 +59,10 @@ export function metricIpMinuteUpsert(source: Source, orgParam: string): string {
   return counterUpsert('metric_ip_minute', `date_trunc('minute', occurred_at)`, [['provider', 'provider'], ip], source, orgParam);
 }
 
+export function metricProviderMinuteUpsert(source: Source, orgParam: string): string {
+  return counterUpsert('metric_provider_minute', `date_trunc('minute', occurred_at)`, [['provider', 'provider']], source, orgParam);
+}
+
 export function metricHourUpsert(source: Source, orgParam: string): string {
   return counterUpsert('metric_hour', HOUR_OF_OCCURRED_AT, [['provider', 'provider'], ip, ['category', 'category']], source, orgParam);
 }
@@ -101,6 +106,7 @@ export function signatureHourUpsert(source: Source, orgParam: string): string {
 export const rollups = [
   { table: 'metric_minute', upsert: metricMinuteUpsert },
   { table: 'metric_ip_minute', upsert: metricIpMinuteUpsert },
+  { table: 'metric_provider_minute', upsert: metricProviderMinuteUpsert },
   { table: 'metric_hour', upsert: metricHourUpsert },
   { table: 'metric_domain_hour', upsert: metricDomainHourUpsert },
   { table: 'metric_domain_day', upsert: metricDomainDayUpsert },

@@ -81,7 +81,7 @@ export async function getProviderSummaries(organizationId: string, options: { no
              sum(m.attempts) AS attempts, sum(m.deferred) AS deferred, sum(m.deferred_per_recipient) AS dpr
       FROM ranges r CROSS JOIN LATERAL (
         -- LATERAL: one index range scan per span instead of a join over the organisation's whole rollup
-        SELECT provider, bucket, attempts, deferred, deferred_per_recipient FROM metric_ip_minute
+        SELECT provider, bucket, attempts, deferred, deferred_per_recipient FROM metric_provider_minute
         WHERE organization_id = ${organizationId}::uuid AND bucket >= r.lo AND bucket < r.hi OFFSET 0) m
       GROUP BY 1, 2, 3),
     providers AS (SELECT DISTINCT provider FROM agg),
@@ -101,7 +101,7 @@ export async function getProviderSummaries(organizationId: string, options: { no
   if (shortHistory.length > 0) {
     const dayRows = await db().$queryRaw<Array<{ provider: string; attempts: number; deferred: number; dpr: number }>>`
       SELECT provider, sum(attempts)::int AS attempts, sum(deferred)::int AS deferred, sum(deferred_per_recipient)::int AS dpr
-      FROM metric_ip_minute
+      FROM metric_provider_minute
       WHERE organization_id = ${organizationId}::uuid AND provider IN (${Prisma.join(shortHistory)}) AND bucket >= ${dayFrom} AND bucket < ${windowStart}
       GROUP BY provider`;
     for (const r of dayRows) trailing.set(r.provider, r);
