@@ -23,11 +23,12 @@ export function gridSql(spec: BucketSpec): Prisma.Sql {
 }
 
 /**
- * The span of a `grid` CTE: [lo, hi), and whether every bucket boundary is a whole UTC hour (day). Only then does each
- * hourly (daily) rollup row fall inside one bucket, so summing those rows gives exactly what summing minute rows gives
- * (a 1d bucket in a zone offset by half an hour, Asia/Kolkata for one, does not).
+ * The span of a `grid` CTE: [lo, hi), and whether every bucket boundary is a whole 5 minutes (UTC hour, day). Only then
+ * does each 5-minute (hourly, daily) rollup row fall inside one bucket, so summing those rows gives exactly what summing
+ * minute rows gives (a 1d bucket in a zone offset by half an hour, Asia/Kolkata for one, is 5-minute but not hour-aligned).
  */
 export const spanSql = Prisma.sql`SELECT min(t) AS lo, max(t_end) AS hi,
+  coalesce(bool_and(t = date_bin(interval '5 minutes', t, ${ORIGIN}) AND t_end = date_bin(interval '5 minutes', t_end, ${ORIGIN})), false) AS is_5m_aligned,
   coalesce(bool_and(t = date_bin(interval '1 hour', t, ${ORIGIN}) AND t_end = date_bin(interval '1 hour', t_end, ${ORIGIN})), false) AS is_hour_aligned,
   coalesce(bool_and(t = date_bin(interval '1 day', t, ${ORIGIN}) AND t_end = date_bin(interval '1 day', t_end, ${ORIGIN})), false) AS is_day_aligned
   FROM grid`;
@@ -107,30 +108,50 @@ export function counterRowsSql(organizationId: string, tables: CounterTables, ke
 /** Start of metric_domain_week's weeks: a Monday 00:00 UTC. */
 const WEEK_ORIGIN = Prisma.sql`TIMESTAMPTZ '2000-01-03 00:00:00+00'`;
 
+/** The grains of the recipient-domain rollups coarser than a minute, finest first: cut columns, width, origin. */
+const domainGrains: ReadonlyArray<[first: string, last: string, width: string, origin: Prisma.Sql]> = [
+  ['f1', 'f2', '5 minutes', ORIGIN],
+  ['h1', 'h2', '1 hour', ORIGIN],
+  ['d1', 'd2', '1 day', ORIGIN],
+  ['w1', 'w2', '7 days', WEEK_ORIGIN],
+];
+
 /**
- * The CTE `cuts` of an hour-aligned `span` for the recipient-domain rollups: [lo, d1) and [d2, hi) whole hours, [d1, w1)
- * and [w2, d2) whole UTC days, [w1, w2) whole weeks from Monday 00:00 UTC; a cut is empty where nothing of its grain fits.
+ * The CTE `cuts` of a `span` for the recipient-domain rollups, nested: [f1, f2) is the whole 5 minutes inside [lo, hi),
+ * [h1, h2) the whole UTC hours inside [f1, f2), [d1, d2) the whole UTC days inside that and [w1, w2) the whole weeks from
+ * Monday 00:00 UTC inside that. Where no unit of a grain fits, both its cuts are the end of the grain outside it, so the
+ * finer grain covers the whole piece. [lo, f1), [f1, h1), [h1, d1), [d1, w1), [w1, w2), [w2, d2), [d2, h2), [h2, f2) and
+ * [f2, hi) are then disjoint and cover [lo, hi).
  */
-export const domainCutsSql = Prisma.sql`
-  SELECT s.lo, s.hi, d.d1, d.d2, CASE WHEN w.w1 < w.w2 THEN w.w1 ELSE d.d2 END AS w1, CASE WHEN w.w1 < w.w2 THEN w.w2 ELSE d.d2 END AS w2
-  FROM span s
-  CROSS JOIN LATERAL (SELECT date_bin(interval '1 day', s.lo - interval '1 microsecond', ${ORIGIN}) + interval '1 day' AS d1, date_bin(interval '1 day', s.hi, ${ORIGIN}) AS d2) dd
-  CROSS JOIN LATERAL (SELECT CASE WHEN dd.d1 < dd.d2 THEN dd.d1 ELSE s.hi END AS d1, CASE WHEN dd.d1 < dd.d2 THEN dd.d2 ELSE s.hi END AS d2) d
-  CROSS JOIN LATERAL (SELECT date_bin(interval '7 days', d.d1 - interval '1 microsecond', ${WEEK_ORIGIN}) + interval '7 days' AS w1,
-                             date_bin(interval '7 days', d.d2, ${WEEK_ORIGIN}) AS w2) w`;
+export const domainCutsSql = (() => {
+  let outer: [string, string] = ['s.lo', 's.hi'];
+  const joins: Prisma.Sql[] = [];
+  for (const [first, last, width, origin] of domainGrains) {
+    const [a, b] = outer;
+    const g = Prisma.raw(`interval '${width}'`);
+    const ceil = Prisma.sql`date_bin(${g}, ${Prisma.raw(a)} - interval '1 microsecond', ${origin}) + ${g}`;
+    const floor = Prisma.sql`date_bin(${g}, ${Prisma.raw(b)}, ${origin})`;
+    joins.push(Prisma.sql`CROSS JOIN LATERAL (SELECT CASE WHEN ${ceil} < ${floor} THEN ${ceil} ELSE ${Prisma.raw(b)} END AS ${Prisma.raw(first)},
+      CASE WHEN ${ceil} < ${floor} THEN ${floor} ELSE ${Prisma.raw(b)} END AS ${Prisma.raw(last)}) ${Prisma.raw(first[0] ?? '')}`);
+    outer = [`${first[0]}.${first}`, `${first[0]}.${last}`];
+  }
+  return Prisma.sql`SELECT s.lo, s.hi, f.f1, f.f2, h.h1, h.h2, d.d1, d.d2, w.w1, w.w2 FROM span s ${Prisma.join(joins, ' ')}`;
+})();
 
 /**
  * Counter rows (recipient_domain, attempts … deferred_per_recipient) of one organisation covering the span of the CTE
- * `cuts` exactly, each cut from the coarsest domain rollup it fits: a few rows per domain where metric_domain_hour has one
- * per hour. `when` gates every branch (a one-time filter); `filters` refer to the rollup as `m`.
+ * `cuts` exactly, each cut from the coarsest rollup it fits: a few rows per domain where metric_minute has one per
+ * minute, IP and category. `filters` refer to the rollup as `m` and may only name the provider or the recipient domain.
  */
-export function domainSpanRowsSql(organizationId: string, filters: Prisma.Sql, when: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
+export function domainSpanRowsSql(organizationId: string, filters: Prisma.Sql): Prisma.Sql {
   const rows = (table: string, lo: string, hi: string) => Prisma.sql`
     SELECT m.recipient_domain, m.attempts, m.delivered, m.deferred, m.bounced, m.expired, m.deferred_per_recipient FROM ${Prisma.raw(table)} m
-    WHERE ${when} AND m.organization_id = ${organizationId}::uuid AND m.bucket >= (SELECT ${Prisma.raw(lo)} FROM cuts) AND m.bucket < (SELECT ${Prisma.raw(hi)} FROM cuts) ${filters}`;
+    WHERE m.organization_id = ${organizationId}::uuid AND m.bucket >= (SELECT ${Prisma.raw(lo)} FROM cuts) AND m.bucket < (SELECT ${Prisma.raw(hi)} FROM cuts) ${filters}`;
   return Prisma.sql`${rows('metric_domain_week', 'w1', 'w2')}
     UNION ALL ${rows('metric_domain_day', 'd1', 'w1')} UNION ALL ${rows('metric_domain_day', 'w2', 'd2')}
-    UNION ALL ${rows('metric_domain_hour', 'lo', 'd1')} UNION ALL ${rows('metric_domain_hour', 'd2', 'hi')}`;
+    UNION ALL ${rows('metric_domain_hour', 'h1', 'd1')} UNION ALL ${rows('metric_domain_hour', 'd2', 'h2')}
+    UNION ALL ${rows('metric_domain_5m', 'f1', 'h1')} UNION ALL ${rows('metric_domain_5m', 'h2', 'f2')}
+    UNION ALL ${rows('metric_minute', 'lo', 'f1')} UNION ALL ${rows('metric_minute', 'f2', 'hi')}`;
 }
 
 /** The bucket start a timestamp column falls in, matching gridSql's `t`. */

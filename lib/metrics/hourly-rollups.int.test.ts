@@ -110,6 +110,8 @@ const snapshots = {
   domainWeekFromMinutes: `SELECT ${WEEK} AS bucket, provider, recipient_domain, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   ipMinute: `SELECT bucket, provider, sending_ip, ${COUNTERS} FROM metric_ip_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   ipMinuteFromMinutes: `SELECT bucket, provider, sending_ip, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  domain5m: `SELECT bucket, provider, recipient_domain, ${COUNTERS} FROM metric_domain_5m WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  domain5mFromMinutes: `SELECT date_bin(interval '5 minutes', bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket, provider, recipient_domain, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   providerMinute: `SELECT bucket, provider, ${COUNTERS} FROM metric_provider_minute WHERE organization_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
   providerMinuteFromMinutes: `SELECT bucket, provider, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
   signatureHour: `SELECT bucket, provider, sending_ip, signature, outcome::text, kb_rule, count, sample_reply FROM signature_hour WHERE organization_id = $1 ORDER BY 1, 2, 3, 4, 5`,
@@ -126,6 +128,7 @@ test('hourly rollups kept during ingestion are the hourly sums of the minute rol
   expect(live.domainWeek).toEqual(live.domainWeekFromMinutes);
   expect(live.ipMinute).toEqual(live.ipMinuteFromMinutes);
   expect(live.providerMinute).toEqual(live.providerMinuteFromMinutes);
+  expect(live.domain5m).toEqual(live.domain5mFromMinutes);
   expect(live.signatureHourAllIps).toEqual(live.signatureHourFromMinutes);
   // 1500 events, one in three stored twice: each counted once.
   expect(await rows(`SELECT ${COUNTERS} FROM metric_hour WHERE organization_id = $1`)).toEqual([expect.objectContaining({ a: 1500 })]);
@@ -138,7 +141,9 @@ test('hourly rollups kept during ingestion are the hourly sums of the minute rol
 /** The rows of `snapshot` after emptying `table` and running the backfill part of a migration (from its "-- Backfill" comment), rolled back after. */
 async function backfilledRows(migration: string, table: string, snapshot: string): Promise<unknown[]> {
   const sql = await readFile(path.join(process.cwd(), 'prisma', 'migrations', migration, 'migration.sql'), 'utf8');
-  const backfill = sql.slice(sql.indexOf('-- Backfill'));
+  const start = sql.indexOf('-- Backfill');
+  const end = sql.indexOf('-- CreateIndex', start);
+  const backfill = sql.slice(start, end < 0 ? undefined : end);
   expect(backfill).toMatch(new RegExp(`INSERT INTO "${table}"`));
   const { pool } = await import('@/lib/db/client');
   const client = await pool().connect();
@@ -157,6 +162,12 @@ test('the migration adding metric_provider_minute backfills it with what ingesti
   const live = await rows(snapshots.providerMinute);
   expect(live.length).toBeGreaterThan(1000);
   expect(await backfilledRows('20261129034844_provider_minute_rollup', 'metric_provider_minute', snapshots.providerMinute)).toEqual(live);
+});
+
+test('the migration adding metric_domain_5m backfills it with what ingestion keeps', async () => {
+  const live = await rows(snapshots.domain5m);
+  expect(live.length).toBeGreaterThan(1000);
+  expect(await backfilledRows('20261129035508_domain_5m_rollup', 'metric_domain_5m', snapshots.domain5m)).toEqual(live);
 });
 
 const sumCounts = (a: SeriesCounts, b: SeriesCounts): SeriesCounts => {
@@ -236,6 +247,69 @@ test('series by domain with "(others)" (top domains by the weekly, daily and hou
       }
     }
   }
+});
+
+interface RawEvent {
+  t: number;
+  key: string;
+  provider: string;
+  outcome: string;
+  isPerRecipient: boolean;
+}
+
+/**
+ * What a series by domain must hold, counted from the raw events: every event of [from, to) of the result in the bucket
+ * of the last point at or before it, the top `limitSeries` domains by attempts (then key, by code point), the rest summed
+ * into "(others)" listed last.
+ */
+async function domainSeriesFromEvents(result: DeferralSeriesDto, input: { limitSeries: number; provider?: string }): Promise<Array<{ key: string; points: Array<{ t: string } & SeriesCounts> }>> {
+  const { pool } = await import('@/lib/db/client');
+  const { rows: events } = await pool().query<RawEvent>(
+    `SELECT (extract(epoch FROM occurred_at) * 1000)::float8 AS t, coalesce(recipient_domain, '(unknown)') AS key, provider, outcome::text, is_per_recipient AS "isPerRecipient"
+     FROM delivery_event WHERE organization_id = $1 AND occurred_at >= $2 AND occurred_at < $3`,
+    [orgId, result.from, result.to],
+  );
+  const starts = result.series[0]?.points.map((p) => p.t) ?? [];
+  const inFilter = events.filter((e) => input.provider === undefined || e.provider === input.provider);
+  const totals = new Map<string, number>();
+  for (const e of inFilter) totals.set(e.key, (totals.get(e.key) ?? 0) + 1);
+  const ranked = [...totals].sort(([ka, a], [kb, b]) => b - a || (ka < kb ? -1 : 1)).map(([k]) => k);
+  const top = ranked.slice(0, input.limitSeries);
+  const keys = ranked.length > input.limitSeries ? [...top, '(others)'] : top;
+  const zero = { attempts: 0, delivered: 0, deferred: 0, bounced: 0, expired: 0, deferredPerRecipient: 0, deferralRate: null as number | null };
+  const series = keys.map((key) => ({ key, points: starts.map((t) => ({ t, ...zero })) }));
+  for (const e of inFilter) {
+    const s = series.find((x) => x.key === (top.includes(e.key) ? e.key : '(others)'));
+    const p = s?.points[starts.findLastIndex((t) => Date.parse(t) <= e.t)];
+    if (!p) throw new Error(`event at ${new Date(e.t).toISOString()} outside the grid`);
+    Object.assign(p, sumCounts(p, {
+      attempts: 1, delivered: e.outcome === 'delivered' ? 1 : 0, deferred: e.outcome === 'deferred' ? 1 : 0, bounced: e.outcome === 'bounced' ? 1 : 0,
+      expired: e.outcome === 'expired' ? 1 : 0, deferredPerRecipient: e.outcome === 'deferred' && e.isPerRecipient ? 1 : 0, deferralRate: null,
+    }));
+  }
+  return series;
+}
+
+test('series by domain in 1-, 5- and 15-minute buckets and local days equal the raw events counted, ranked and folded, over ranges with uneven ends', async () => {
+  const { getDeferralSeries } = await import('./queries/get-deferral-series');
+  // Minute ends around 5-minute and hour pieces; 5-minute ends around hours and a whole UTC day; a whole week (from Monday
+  // 2024-03-04) inside days and hours; fewer than 5 minutes; Kolkata days (18:30 UTC boundaries: 5-minute, not hour-aligned).
+  const cases: Array<{ from: string; to: string; bucket: BucketName; tz?: string }> = [
+    { from: '2024-03-04T10:17:00Z', to: '2024-03-04T14:43:00Z', bucket: '1m' },
+    { from: '2024-03-03T22:35:00Z', to: '2024-03-05T03:10:00Z', bucket: '5m' },
+    { from: '2024-02-29T13:25:00Z', to: '2024-03-11T09:50:00Z', bucket: '15m' },
+    { from: '2024-03-04T10:21:00Z', to: '2024-03-04T10:24:00Z', bucket: '1m' },
+    { from: '2024-03-02T18:30:00Z', to: '2024-03-05T18:30:00Z', bucket: '1d', tz: 'Asia/Kolkata' },
+  ];
+  let withOthers = 0;
+  for (const c of cases) {
+    for (const filter of [{ limitSeries: 2 }, { limitSeries: 1, provider: 'microsoft-365' }, { limitSeries: 50 }]) {
+      const r = await getDeferralSeries(orgId, { groupBy: 'domain', from: new Date(c.from), to: new Date(c.to), bucket: c.bucket, tz: c.tz, ...filter });
+      if (r.series.at(-1)?.key === '(others)') withOthers++;
+      expect({ c, filter, series: r.series.map((s) => ({ key: s.key, points: s.points })) }).toEqual({ c, filter, series: await domainSeriesFromEvents(r, filter) });
+    }
+  }
+  expect(withOthers).toBeGreaterThanOrEqual(8);
 });
 
 test('day buckets in a zone offset by half an hour (Asia/Kolkata) read the minute rollup and match 15-minute series summed', async () => {

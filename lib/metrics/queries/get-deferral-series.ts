@@ -2,7 +2,7 @@ import { db } from '@/lib/db/client';
 import { z } from 'zod';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { bucketOf, counterRowsSql, counterTablesFor, deferralRateSql, domainCutsSql, domainSpanRowsSql, gridSql, spanSql } from '../bucket-sql';
-import { bucketNames, resolveBuckets, type BucketName, type BucketSpec } from '../buckets';
+import { bucketNames, bucketSeconds, isWholeHours, resolveBuckets, type BucketName, type BucketSpec } from '../buckets';
 import { RATE_EXCLUDES, deferralRate } from '../rates';
 
 export const groupByValues = ['provider', 'ip', 'domain'] as const;
@@ -87,7 +87,7 @@ interface Row {
 /**
  * Deferral time series, one per provider, sending IP or recipient domain, gap-filled in SQL (zero counts, null rates)
  * over whole buckets of the requested range: from the daily or hourly rollups when the buckets are whole days or hours,
- * else per minute.
+ * else per 5 minutes or per minute. By domain, the top domains are ranked first and only theirs are read per bucket.
  */
 export async function getDeferralSeries(organizationId: string, input: DeferralSeriesInput): Promise<DeferralSeriesDto> {
   const spec = resolveBuckets(input);
@@ -97,9 +97,10 @@ export async function getDeferralSeries(organizationId: string, input: DeferralS
   if (input.ip !== undefined) filters.push(Prisma.sql`AND m.sending_ip = ${input.ip}`);
   if (input.domain !== undefined) filters.push(Prisma.sql`AND m.recipient_domain = ${input.domain.toLowerCase()}`);
   const filter = filters.length > 0 ? Prisma.join(filters, ' ') : Prisma.empty;
+  // Domains are many: rank them first, then read the top ones. With an IP filter only metric_minute has the columns.
   const folded =
-    input.groupBy === 'domain' && input.domain === undefined && counterTablesFor('domain', input, spec.bucket).hourly === 'metric_domain_hour'
-      ? foldedTopDomainsSql(organizationId, input, filter, spec, limitSeries)
+    input.groupBy === 'domain' && input.domain === undefined && input.ip === undefined
+      ? foldedTopDomainsSql(organizationId, await rankDomains(organizationId, filter, spec, limitSeries), filter, spec)
       : foldedSql(organizationId, input.groupBy, input, filter, spec, limitSeries);
   const rows = await db().$queryRaw<Row[]>(Prisma.sql`
     WITH grid AS (${gridSql(spec)}),
@@ -153,64 +154,92 @@ const SUMS = Prisma.sql`sum(m.attempts) AS attempts, sum(m.delivered) AS deliver
   sum(m.expired) AS expired, sum(m.deferred_per_recipient) AS dpr`;
 
 /**
- * CTEs `<prefix>agg`, `<prefix>ranked` and `<prefix>folded` (t, key, counters): the top `limitSeries` keys by attempts
- * over the span, every other key summed into OTHERS_KEY; from the rollup that fits the buckets, or from the minute rollup
- * alone when `isMinutesOnly`.
+ * CTEs `agg`, `ranked` and `folded` (t, key, counters): the top `limitSeries` keys by attempts over the span, every other
+ * key summed into OTHERS_KEY; from the rollup that fits the buckets.
  */
-function foldedSql(
-  organizationId: string, groupBy: SeriesGroupBy, input: DeferralSeriesInput, filter: Prisma.Sql, spec: BucketSpec, limitSeries: number, prefix = '', isMinutesOnly = false,
-): Prisma.Sql {
-  const [agg, ranked, folded] = ['agg', 'ranked', 'folded'].map((name) => Prisma.raw(`${prefix}${name}`)) as [Prisma.Sql, Prisma.Sql, Prisma.Sql];
+function foldedSql(organizationId: string, groupBy: SeriesGroupBy, input: DeferralSeriesInput, filter: Prisma.Sql, spec: BucketSpec, limitSeries: number): Prisma.Sql {
   // Providers and IPs are few: summing per (bucket, key) first shrinks the rows to rank and fold. Domains are many (10 000
   // in the benchmark): that grouping barely shrinks them and spills to disk, so their rows are ranked and folded as read.
   const isFewKeys = groupBy !== 'domain';
   const counters = isFewKeys ? SUMS : Prisma.sql`m.attempts, m.delivered, m.deferred, m.bounced, m.expired, m.deferred_per_recipient AS dpr`;
-  const tables = counterTablesFor(groupBy, input, spec.bucket);
-  const rows = counterRowsSql(organizationId, isMinutesOnly ? { ...tables, hourly: null, daily: null } : tables, keyColumn[groupBy], filter);
-  return Prisma.sql`${agg} AS (
+  const rows = counterRowsSql(organizationId, counterTablesFor(groupBy, input, spec.bucket), keyColumn[groupBy], filter);
+  return Prisma.sql`agg AS (
       SELECT ${bucketOf(Prisma.sql`m.bucket`, spec)} AS t, m.key, ${counters}
       FROM (${rows}) m
       ${isFewKeys ? Prisma.sql`GROUP BY 1, 2` : Prisma.empty}),
-    ${ranked} AS (SELECT key, row_number() OVER (ORDER BY sum(attempts) DESC, key) AS rank FROM ${agg} GROUP BY key),
-    ${folded} AS (
+    ranked AS (SELECT key, row_number() OVER (ORDER BY sum(attempts) DESC, key) AS rank FROM agg GROUP BY key),
+    folded AS (
       SELECT a.t, CASE WHEN r.rank <= ${limitSeries} THEN a.key ELSE ${OTHERS_KEY} END AS key,
              sum(a.attempts) AS attempts, sum(a.delivered) AS delivered, sum(a.deferred) AS deferred,
              sum(a.bounced) AS bounced, sum(a.expired) AS expired, sum(a.dpr) AS dpr
-      FROM ${agg} a JOIN ${ranked} r USING (key) GROUP BY 1, 2)`;
+      FROM agg a JOIN ranked r USING (key) GROUP BY 1, 2)`;
 }
 
 /**
- * `folded` for series by recipient domain over hour-aligned spans, without reading every domain's every hour: domains are
- * ranked on the weeks, days and hours of the span (domainSpanRowsSql); the top ones are read by domain from
- * metric_domain_hour; "(others)" is each bucket's total from metric_hour less the top ones. Spans that are not hour-aligned take foldedSql's minute path (a one-time filter decides, as in counterRowsSql).
+ * The top `limitSeries` recipient domains by attempts over the span of the grid (raw recipient_domain values, best first),
+ * ranked on the coarsest domain rollups that fit its pieces (domainSpanRowsSql), and whether more domains had attempts.
+ * A statement of its own, so the series statement reads the rollups for these few domains only.
  */
-function foldedTopDomainsSql(organizationId: string, input: DeferralSeriesInput, filter: Prisma.Sql, spec: BucketSpec, limitSeries: number): Prisma.Sql {
+async function rankDomains(organizationId: string, filter: Prisma.Sql, spec: BucketSpec, limitSeries: number): Promise<{ domains: string[]; hasOthers: boolean }> {
+  const domainKey = Prisma.sql`coalesce(nullif(m.recipient_domain, ''), ${UNKNOWN_KEY})`;
+  const rows = await db().$queryRaw<Array<{ recipient_domain: string; keys: number }>>(Prisma.sql`
+    WITH grid AS (${gridSql(spec)}),
+    span AS (${spanSql}),
+    cuts AS (${domainCutsSql})
+    SELECT m.recipient_domain, (count(*) OVER ())::int AS keys
+    FROM (${domainSpanRowsSql(organizationId, filter)}) m
+    GROUP BY m.recipient_domain
+    ORDER BY sum(m.attempts) DESC, ${domainKey} LIMIT ${limitSeries}`);
+  return { domains: rows.map((r) => r.recipient_domain), hasOthers: (rows[0]?.keys ?? 0) > limitSeries };
+}
+
+/**
+ * `folded` for series by recipient domain without reading every domain's every bucket: the top domains (rankDomains) are
+ * read by domain from the finest domain rollup whose rows each fall in one bucket (metric_domain_hour for hour-aligned
+ * buckets, metric_domain_5m for 5-minute-aligned ones, else metric_minute); "(others)" is each bucket's total from
+ * metric_hour or metric_provider_minute less the top ones. One-time filters on the span pick the branch, as in counterRowsSql.
+ */
+function foldedTopDomainsSql(
+  organizationId: string, ranking: { domains: string[]; hasOthers: boolean }, filter: Prisma.Sql, spec: BucketSpec,
+): Prisma.Sql {
   const org = Prisma.sql`${organizationId}::uuid`;
-  const aligned = Prisma.sql`(SELECT is_hour_aligned FROM span)`;
-  const domainKey = Prisma.sql`coalesce(nullif(recipient_domain, ''), ${UNKNOWN_KEY})`;
   const inSpan = Prisma.sql`m.bucket >= (SELECT lo FROM span) AND m.bucket < (SELECT hi FROM span)`;
   const t = bucketOf(Prisma.sql`m.bucket`, spec);
-  return Prisma.sql`cuts AS (${domainCutsSql}),
-    ranked_domains AS (
-      SELECT recipient_domain, ${domainKey} AS key, row_number() OVER (ORDER BY sum(attempts) DESC, ${domainKey}) AS rank, count(*) OVER () AS keys
-      FROM (${domainSpanRowsSql(organizationId, filter, aligned)}) m
-      GROUP BY recipient_domain),
-    top_domains AS (
-      SELECT ${t} AS t, r.key, ${SUMS}
-      FROM ranked_domains r JOIN metric_domain_hour m ON m.organization_id = ${org} AND m.recipient_domain = r.recipient_domain AND ${inSpan} ${filter}
-      WHERE r.rank <= ${limitSeries} GROUP BY 1, 2),
+  const isHourly = isWholeHours(spec.bucket);
+  const is5m = bucketSeconds[spec.bucket] % 300 === 0;
+  // Each grain reads when the span fits it and no coarser grain was read.
+  const hourWhen = Prisma.sql`(SELECT is_hour_aligned FROM span)`;
+  const fiveWhen = isHourly ? Prisma.sql`(SELECT is_5m_aligned AND NOT is_hour_aligned FROM span)` : Prisma.sql`(SELECT is_5m_aligned FROM span)`;
+  const minuteWhen = is5m ? Prisma.sql`NOT (SELECT is_5m_aligned FROM span)` : Prisma.sql`true`;
+  const topRows = (table: Prisma.Sql, when: Prisma.Sql) => Prisma.sql`
+    SELECT m.bucket, coalesce(nullif(m.recipient_domain, ''), ${UNKNOWN_KEY}) AS key, m.attempts, m.delivered, m.deferred, m.bounced, m.expired, m.deferred_per_recipient
+    FROM ${table} m WHERE ${when} AND m.organization_id = ${org} AND m.recipient_domain = ANY(${ranking.domains}::text[]) AND ${inSpan} ${filter}`;
+  const totalRows = (table: Prisma.Sql, when: Prisma.Sql) => Prisma.sql`
+    SELECT m.bucket, m.attempts, m.delivered, m.deferred, m.bounced, m.expired, m.deferred_per_recipient
+    FROM ${table} m WHERE ${when} AND m.organization_id = ${org} AND ${inSpan} ${filter}`;
+  const top: Prisma.Sql[] = [];
+  const totals: Prisma.Sql[] = [];
+  if (isHourly) {
+    top.push(topRows(Prisma.sql`metric_domain_hour`, hourWhen));
+    totals.push(totalRows(Prisma.sql`metric_hour`, hourWhen));
+  }
+  if (is5m) {
+    top.push(topRows(Prisma.sql`metric_domain_5m`, fiveWhen));
+    totals.push(totalRows(Prisma.sql`metric_provider_minute`, fiveWhen));
+  }
+  top.push(topRows(Prisma.sql`metric_minute`, minuteWhen));
+  totals.push(totalRows(Prisma.sql`metric_provider_minute`, minuteWhen));
+  const topDomains = Prisma.sql`top_domains AS (SELECT ${t} AS t, m.key, ${SUMS} FROM (${Prisma.join(top, ' UNION ALL ')}) m GROUP BY 1, 2)`;
+  if (!ranking.hasOthers) return Prisma.sql`${topDomains}, folded AS (SELECT * FROM top_domains)`;
+  return Prisma.sql`${topDomains},
     other_domains AS (
       SELECT a.t, ${OTHERS_KEY} AS key, a.attempts - coalesce(b.attempts, 0) AS attempts, a.delivered - coalesce(b.delivered, 0) AS delivered,
              a.deferred - coalesce(b.deferred, 0) AS deferred, a.bounced - coalesce(b.bounced, 0) AS bounced,
              a.expired - coalesce(b.expired, 0) AS expired, a.dpr - coalesce(b.dpr, 0) AS dpr
-      FROM (SELECT ${t} AS t, ${SUMS} FROM metric_hour m WHERE ${aligned} AND m.organization_id = ${org} AND ${inSpan} ${filter} GROUP BY 1) a
+      FROM (SELECT ${t} AS t, ${SUMS} FROM (${Prisma.join(totals, ' UNION ALL ')}) m GROUP BY 1) a
       LEFT JOIN (SELECT t, sum(attempts) AS attempts, sum(delivered) AS delivered, sum(deferred) AS deferred, sum(bounced) AS bounced,
-                        sum(expired) AS expired, sum(dpr) AS dpr FROM top_domains GROUP BY t) b USING (t)
-      WHERE (SELECT max(keys) FROM ranked_domains) > ${limitSeries}),
-    ${foldedSql(organizationId, 'domain', input, filter, spec, limitSeries, 'minute_', true)},
-    folded AS (
-      SELECT * FROM top_domains UNION ALL SELECT * FROM other_domains
-      UNION ALL SELECT * FROM minute_folded WHERE NOT ${aligned})`;
+                        sum(expired) AS expired, sum(dpr) AS dpr FROM top_domains GROUP BY t) b USING (t)),
+    folded AS (SELECT * FROM top_domains UNION ALL SELECT * FROM other_domains)`;
 }
 
 function emptyCounts(): SeriesCounts {
