@@ -322,7 +322,7 @@ test('day buckets in a zone offset by half an hour (Asia/Kolkata) read the minut
   expect(days.series.map((s) => ({ key: s.key, points: s.points }))).toEqual(regroup(fine, days));
 });
 
-test('breakdowns over 24 h, 3, 11 and 14 days (hourly, daily and weekly rollups) equal totals and sparklines from 15-minute series', async () => {
+test('breakdowns over 3.5 and 11.5 h, 24 h, 3, 11 and 14 days (5-minute, hourly, daily and weekly rollups) equal totals and sparklines from finer series', async () => {
   const { getBreakdown } = await import('./queries/get-breakdown');
   const { getDeferralSeries } = await import('./queries/get-deferral-series');
   const cases = [
@@ -332,9 +332,12 @@ test('breakdowns over 24 h, 3, 11 and 14 days (hourly, daily and weekly rollups)
     { by: 'domain' as const },
     { by: 'domain' as const, ip: '203.0.113.8' },
   ];
-  // 24 h and 3 days (hourly and 6-hourly sparklines), 11 days from 07:00 (6-hourly, domains ranked on a week, days and hours),
-  // two whole weeks (daily sparklines from metric_domain_day).
+  // 3.5 and 11.5 h with uneven ends (5- and 15-minute sparklines, domains ranked on minutes, 5 minutes and hours), 24 h and 3
+  // days (hourly and 6-hourly sparklines), 11 days from 07:00 (6-hourly, domains ranked on a week, days and hours), two whole
+  // weeks (daily sparklines from metric_domain_day).
   const ranges: Array<[from: Date, to: Date]> = [
+    [new Date('2024-03-04T10:17:00Z'), new Date('2024-03-04T13:52:00Z')],
+    [new Date('2024-03-04T09:07:00Z'), new Date('2024-03-04T20:41:00Z')],
     [new Date('2024-03-04T00:00:00Z'), new Date('2024-03-05T00:00:00Z')],
     [FROM, TO],
     [new Date('2024-03-01T07:00:00Z'), new Date('2024-03-12T07:00:00Z')],
@@ -344,8 +347,11 @@ test('breakdowns over 24 h, 3, 11 and 14 days (hourly, daily and weekly rollups)
     for (const c of cases) {
       const b = await getBreakdown(orgId, { ...c, from, to, sort: 'key' });
       expect(b.rows.length).toBeGreaterThan(0);
-      const fine = await getDeferralSeries(orgId, { groupBy: c.by, provider: c.provider, ip: c.ip, from, to, bucket: '15m', limitSeries: 50 });
-      const spark = await getDeferralSeries(orgId, { groupBy: c.by, provider: c.provider, ip: c.ip, from, to, bucket: b.sparklineBucket, limitSeries: 50 });
+      // Over the breakdown's span (whole sparkline buckets), in minutes where its sparkline is finer than 15 minutes.
+      const span = { from: new Date(b.from), to: new Date(b.to) };
+      const fineBucket = b.sparklineBucket === '5m' || b.sparklineBucket === '15m' ? '1m' : '15m';
+      const fine = await getDeferralSeries(orgId, { groupBy: c.by, provider: c.provider, ip: c.ip, ...span, bucket: fineBucket, limitSeries: 50 });
+      const spark = await getDeferralSeries(orgId, { groupBy: c.by, provider: c.provider, ip: c.ip, ...span, bucket: b.sparklineBucket, limitSeries: 50 });
       const expected = regroup(fine, spark)
         .map((s) => {
           const t = s.points.reduce<SeriesCounts>(sumCounts, { attempts: 0, delivered: 0, deferred: 0, bounced: 0, expired: 0, deferredPerRecipient: 0, deferralRate: null });

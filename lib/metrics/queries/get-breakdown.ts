@@ -1,7 +1,7 @@
 import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { bucketOf, counterRowsSql, counterTablesFor, deferralRateSql, domainCutsSql, domainSpanRowsSql, gridSql, spanSql } from '../bucket-sql';
-import { bucketNames, isWholeHours, pointCount, resolveBuckets, type BucketName } from '../buckets';
+import { bucketNames, bucketSeconds, isWholeHours, pointCount, resolveBuckets, type BucketName } from '../buckets';
 import { RATE_EXCLUDES } from '../rates';
 import { UNKNOWN_KEY } from './get-deferral-series';
 
@@ -75,7 +75,7 @@ interface Row {
 /**
  * Rows by sending IP or recipient domain for one provider (or IP) over a range, sorted by a whitelisted column, each with a
  * gap-filled sparkline. Sparklines of whole days by domain (ranges over 12 days) read metric_domain_day, of whole hours (ranges
- * over 12 h) the hourly rollups, shorter ones metric_minute.
+ * over 12 h) the hourly rollups, of 5 or 15 minutes by domain metric_domain_5m, shorter ones the minute rollups.
  */
 export async function getBreakdown(organizationId: string, input: BreakdownInput): Promise<BreakdownDto> {
   const sparkBucket = bucketNames.find((b) => pointCount(input.from, input.to, b) <= SPARKLINE_MAX_POINTS) ?? '1d';
@@ -89,9 +89,11 @@ export async function getBreakdown(organizationId: string, input: BreakdownInput
   if (input.ip !== undefined) filters.push(Prisma.sql`AND m.sending_ip = ${input.ip}`);
   const filter = filters.length > 0 ? Prisma.join(filters, ' ') : Prisma.empty;
   const totals = deferralRateSql(Prisma.sql`sum(attempts)`, Prisma.sql`sum(deferred)`, Prisma.sql`sum(dpr)`);
-  // Domains are many: over whole hours (always hour-aligned here, in UTC) they are ranked on the weeks, days and hours of the
-  // span, and only the listed ones are read per sparkline bucket. IPs are few: every row of the span is read once.
-  const isTopDomains = input.by === 'domain' && input.ip === undefined && isWholeHours(sparkBucket);
+  // Domains are many: they are ranked on the weeks, days, hours, 5 minutes and minutes of the span, and only the listed ones
+  // are read per sparkline bucket, from the domain rollup of the bucket's grain (buckets are UTC-aligned here). IPs are few:
+  // every row of the span is read once.
+  const isTopDomains = input.by === 'domain' && input.ip === undefined && bucketSeconds[sparkBucket] % 300 === 0;
+  const sparkTable = sparkBucket === '1d' ? Prisma.sql`metric_domain_day` : isWholeHours(sparkBucket) ? Prisma.sql`metric_domain_hour` : Prisma.sql`metric_domain_5m`;
   const ranked = isTopDomains
     ? Prisma.sql`cuts AS (${domainCutsSql}),
     totals AS (
@@ -102,7 +104,7 @@ export async function getBreakdown(organizationId: string, input: BreakdownInput
     top AS (SELECT *, row_number() OVER (ORDER BY ${sortColumn[sort]} ${direction}, key) AS rank FROM totals ORDER BY rank LIMIT ${limit}),
     agg AS (
       SELECT top.key, ${bucketOf(Prisma.sql`m.bucket`, spec)} AS t, sum(m.attempts) AS attempts, sum(m.deferred) AS deferred, sum(m.deferred_per_recipient) AS dpr
-      FROM top JOIN ${sparkBucket === '1d' ? Prisma.sql`metric_domain_day` : Prisma.sql`metric_domain_hour`} m
+      FROM top JOIN ${sparkTable} m
         ON m.organization_id = ${organizationId}::uuid AND m.recipient_domain = top.domain AND m.bucket >= (SELECT lo FROM span) AND m.bucket < (SELECT hi FROM span) ${filter}
       GROUP BY 1, 2)`
     : Prisma.sql`agg AS (
