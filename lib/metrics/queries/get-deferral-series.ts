@@ -106,15 +106,20 @@ export async function getDeferralSeries(organizationId: string, input: DeferralS
     WITH grid AS (${gridSql(spec)}),
     span AS (${spanSql}),
     ${folded},
-    keys AS (SELECT key, sum(attempts) AS total FROM folded GROUP BY key)
+    keys AS (SELECT key, sum(attempts) AS total FROM folded GROUP BY key),
+    -- Gap filling by grouping: a zero row for every key and bucket, summed with the rows there are. (A join of the grid with
+    -- the rows, on key and bucket, was planned as a merge join on the key alone: every bucket against every row of its key.)
+    filled AS (
+      SELECT key, t, sum(attempts) AS attempts, sum(delivered) AS delivered, sum(deferred) AS deferred, sum(bounced) AS bounced,
+             sum(expired) AS expired, sum(dpr) AS dpr
+      FROM (SELECT key, t, attempts, delivered, deferred, bounced, expired, dpr FROM folded
+            UNION ALL SELECT k.key, g.t, 0, 0, 0, 0, 0, 0 FROM keys k CROSS JOIN grid g) u
+      GROUP BY key, t)
     SELECT s.lo AS span_from, s.hi AS span_to, x.key, x.t,
-           coalesce(x.attempts, 0)::int AS attempts, coalesce(x.delivered, 0)::int AS delivered, coalesce(x.deferred, 0)::int AS deferred,
-           coalesce(x.bounced, 0)::int AS bounced, coalesce(x.expired, 0)::int AS expired, coalesce(x.dpr, 0)::int AS deferred_per_recipient,
+           x.attempts::int AS attempts, x.delivered::int AS delivered, x.deferred::int AS deferred,
+           x.bounced::int AS bounced, x.expired::int AS expired, x.dpr::int AS deferred_per_recipient,
            ${deferralRateSql(Prisma.sql`x.attempts`, Prisma.sql`x.deferred`, Prisma.sql`x.dpr`)} AS deferral_rate
-    FROM span s LEFT JOIN (
-      SELECT k.key, k.total, g.t, f.attempts, f.delivered, f.deferred, f.bounced, f.expired, f.dpr
-      FROM keys k CROSS JOIN grid g LEFT JOIN folded f ON f.key = k.key AND f.t = g.t
-    ) x ON true
+    FROM span s LEFT JOIN (SELECT f.*, k.total FROM filled f JOIN keys k USING (key)) x ON true
     ORDER BY x.key = ${OTHERS_KEY}, x.total DESC, x.key, x.t`);
 
   const first = rows[0];
