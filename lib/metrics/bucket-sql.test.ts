@@ -2,7 +2,8 @@ import { expect, test } from 'vitest';
 import { counterTablesFor, hourlyTableFor } from './bucket-sql';
 
 test('series and breakdowns of whole-hour buckets pick the hourly table that has every column they group or filter by', () => {
-  expect(hourlyTableFor('provider', {}, '6h')).toBe('metric_hour');
+  expect(hourlyTableFor('provider', {}, '6h')).toBe('metric_provider_hour');
+  expect(hourlyTableFor('provider', { ip: '203.0.113.7' }, '1h')).toBe('metric_hour');
   expect(hourlyTableFor('ip', { ip: '203.0.113.7' }, '1d')).toBe('metric_hour');
   expect(hourlyTableFor('domain', {}, '1h')).toBe('metric_domain_hour');
   expect(hourlyTableFor('provider', { domain: 'contoso.com' }, '6h')).toBe('metric_domain_hour');

@@ -33,21 +33,28 @@ export const spanSql = Prisma.sql`SELECT min(t) AS lo, max(t_end) AS hi,
   coalesce(bool_and(t = date_bin(interval '1 day', t, ${ORIGIN}) AND t_end = date_bin(interval '1 day', t_end, ${ORIGIN})), false) AS is_day_aligned
   FROM grid`;
 
-/** Hourly counter rollups (lib/metrics/rollup-sql.ts): metric_hour has no recipient domain, metric_domain_hour no IP and no category. */
-export type HourlyCounterTable = 'metric_hour' | 'metric_domain_hour';
-const hourlyTables: Record<HourlyCounterTable, Prisma.Sql> = { metric_hour: Prisma.sql`metric_hour`, metric_domain_hour: Prisma.sql`metric_domain_hour` };
+/**
+ * Hourly counter rollups (lib/metrics/rollup-sql.ts): metric_provider_hour has the provider only, metric_hour no recipient
+ * domain, metric_domain_hour no IP and no category.
+ */
+export type HourlyCounterTable = 'metric_provider_hour' | 'metric_hour' | 'metric_domain_hour';
+const hourlyTables: Record<HourlyCounterTable, Prisma.Sql> = {
+  metric_provider_hour: Prisma.sql`metric_provider_hour`,
+  metric_hour: Prisma.sql`metric_hour`,
+  metric_domain_hour: Prisma.sql`metric_domain_hour`,
+};
 
 /**
- * The hourly rollup that can answer a query grouped by `groupBy` with these filters, or null for metric_minute: buckets
- * of whole hours, and a table with the grouping column and every filtered one (metric_hour lacks the domain,
- * metric_domain_hour the IP).
+ * The smallest hourly rollup that can answer a query grouped by `groupBy` with these filters, or null for the minute
+ * rollups: buckets of whole hours, and a table with the grouping column and every filtered one (metric_hour lacks the
+ * domain, metric_domain_hour the IP, metric_provider_hour both).
  */
 export function hourlyTableFor(groupBy: 'provider' | 'ip' | 'domain', filters: { ip?: string | undefined; domain?: string | undefined }, bucket: BucketName): HourlyCounterTable | null {
   if (!isWholeHours(bucket)) return null;
   const needsDomain = groupBy === 'domain' || filters.domain !== undefined;
   const needsIp = groupBy === 'ip' || filters.ip !== undefined;
   if (needsDomain && needsIp) return null;
-  return needsDomain ? 'metric_domain_hour' : 'metric_hour';
+  return needsDomain ? 'metric_domain_hour' : needsIp ? 'metric_hour' : 'metric_provider_hour';
 }
 
 /** Daily counter rollups: metric_domain_day, the daily sums of metric_domain_hour. */

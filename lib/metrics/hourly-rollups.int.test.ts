@@ -112,6 +112,8 @@ const snapshots = {
   ipMinuteFromMinutes: `SELECT bucket, provider, sending_ip, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   domain5m: `SELECT bucket, provider, recipient_domain, ${COUNTERS} FROM metric_domain_5m WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   domain5mFromMinutes: `SELECT date_bin(interval '5 minutes', bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket, provider, recipient_domain, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  providerHour: `SELECT bucket, provider, ${COUNTERS} FROM metric_provider_hour WHERE organization_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+  providerHourFromMinutes: `SELECT ${HOUR} AS bucket, provider, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
   providerMinute: `SELECT bucket, provider, ${COUNTERS} FROM metric_provider_minute WHERE organization_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
   providerMinuteFromMinutes: `SELECT bucket, provider, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
   signatureHour: `SELECT bucket, provider, sending_ip, signature, outcome::text, kb_rule, count, sample_reply FROM signature_hour WHERE organization_id = $1 ORDER BY 1, 2, 3, 4, 5`,
@@ -128,6 +130,7 @@ test('hourly rollups kept during ingestion are the hourly sums of the minute rol
   expect(live.domainWeek).toEqual(live.domainWeekFromMinutes);
   expect(live.ipMinute).toEqual(live.ipMinuteFromMinutes);
   expect(live.providerMinute).toEqual(live.providerMinuteFromMinutes);
+  expect(live.providerHour).toEqual(live.providerHourFromMinutes);
   expect(live.domain5m).toEqual(live.domain5mFromMinutes);
   expect(live.signatureHourAllIps).toEqual(live.signatureHourFromMinutes);
   // 1500 events, one in three stored twice: each counted once.
@@ -162,6 +165,12 @@ test('the migration adding metric_provider_minute backfills it with what ingesti
   const live = await rows(snapshots.providerMinute);
   expect(live.length).toBeGreaterThan(1000);
   expect(await backfilledRows('20261129034844_provider_minute_rollup', 'metric_provider_minute', snapshots.providerMinute)).toEqual(live);
+});
+
+test('the migration adding metric_provider_hour backfills it with what ingestion keeps', async () => {
+  const live = await rows(snapshots.providerHour);
+  expect(live.length).toBeGreaterThan(200);
+  expect(await backfilledRows('20261129043338_provider_hour_rollup', 'metric_provider_hour', snapshots.providerHour)).toEqual(live);
 });
 
 test('the migration adding metric_domain_5m backfills it with what ingestion keeps', async () => {
@@ -225,7 +234,7 @@ test('series of 1 h, 6 h and 1 d buckets (hourly rollups) equal 15-minute series
   }
 });
 
-test('series by domain with "(others)" (top domains by the weekly, daily and hourly rollups, the rest from metric_hour) equal 15-minute series summed', async () => {
+test('series by domain with "(others)" (top domains by the weekly, daily and hourly rollups, the rest from metric_provider_hour) equal 15-minute series summed', async () => {
   const { getDeferralSeries } = await import('./queries/get-deferral-series');
   // Spans with a whole week (from Monday 2024-03-04) between whole days and hours, two whole weeks, whole days and hours at
   // both ends, only hours, and day buckets in Berlin (23:00 UTC boundaries).

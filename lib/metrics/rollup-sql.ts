@@ -7,8 +7,8 @@
  * minute where metric_minute has about one per event), metric_provider_minute (provider only: one row a minute per
  * provider) and signature_minute. Per 5 minutes (on the UTC epoch), for series by domain in 5- and 15-minute
  * buckets and the sub-hour ends of ranges: metric_domain_5m (no IP, no category). Per UTC hour, for long ranges:
- * metric_hour (no recipient domain), metric_domain_hour (no IP, no category) and signature_hour (with the
- * sending IP). Per UTC day and per week (from Monday 00:00 UTC), for ranking domains over long ranges and day
+ * metric_hour (no recipient domain), metric_provider_hour (provider only), metric_domain_hour (no IP, no category) and
+ * signature_hour (with the sending IP). Per UTC day and per week (from Monday 00:00 UTC), for ranking domains over long ranges and day
  * buckets: metric_domain_day and metric_domain_week. Each 5-minute and hourly row is the sum of the minute rows of
  * its span, each daily row of the hourly rows of its day and each weekly row of the daily rows of its week, so whole
  * 5 minutes, hours, days and weeks read from any of them give the same numbers.
@@ -71,6 +71,10 @@ export function metricHourUpsert(source: Source, orgParam: string): string {
   return counterUpsert('metric_hour', HOUR_OF_OCCURRED_AT, [['provider', 'provider'], ip, ['category', 'category']], source, orgParam);
 }
 
+export function metricProviderHourUpsert(source: Source, orgParam: string): string {
+  return counterUpsert('metric_provider_hour', HOUR_OF_OCCURRED_AT, [['provider', 'provider']], source, orgParam);
+}
+
 export function metricDomain5mUpsert(source: Source, orgParam: string): string {
   return counterUpsert('metric_domain_5m', FIVE_MINUTES_OF_OCCURRED_AT, [['provider', 'provider'], domain], source, orgParam);
 }
@@ -116,6 +120,7 @@ export const rollups = [
   { table: 'metric_ip_minute', upsert: metricIpMinuteUpsert },
   { table: 'metric_provider_minute', upsert: metricProviderMinuteUpsert },
   { table: 'metric_hour', upsert: metricHourUpsert },
+  { table: 'metric_provider_hour', upsert: metricProviderHourUpsert },
   { table: 'metric_domain_5m', upsert: metricDomain5mUpsert },
   { table: 'metric_domain_hour', upsert: metricDomainHourUpsert },
   { table: 'metric_domain_day', upsert: metricDomainDayUpsert },

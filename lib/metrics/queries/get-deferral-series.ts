@@ -202,7 +202,7 @@ async function rankDomains(organizationId: string, filter: Prisma.Sql, spec: Buc
  * `folded` for series by recipient domain without reading every domain's every bucket: the top domains (rankDomains) are
  * read by domain from the finest domain rollup whose rows each fall in one bucket (metric_domain_hour for hour-aligned
  * buckets, metric_domain_5m for 5-minute-aligned ones, else metric_minute); "(others)" is each bucket's total from
- * metric_hour or metric_provider_minute less the top ones. One-time filters on the span pick the branch, as in counterRowsSql.
+ * metric_provider_hour or metric_provider_minute less the top ones. One-time filters on the span pick the branch, as in counterRowsSql.
  */
 function foldedTopDomainsSql(
   organizationId: string, ranking: { domains: string[]; hasOthers: boolean }, filter: Prisma.Sql, spec: BucketSpec,
@@ -226,7 +226,7 @@ function foldedTopDomainsSql(
   const totals: Prisma.Sql[] = [];
   if (isHourly) {
     top.push(topRows(Prisma.sql`metric_domain_hour`, hourWhen));
-    totals.push(totalRows(Prisma.sql`metric_hour`, hourWhen));
+    totals.push(totalRows(Prisma.sql`metric_provider_hour`, hourWhen));
   }
   if (is5m) {
     top.push(topRows(Prisma.sql`metric_domain_5m`, fiveWhen));
