@@ -271,12 +271,12 @@ interface RawEvent {
  * of the last point at or before it, the top `limitSeries` domains by attempts (then key, by code point), the rest summed
  * into "(others)" listed last.
  */
-async function domainSeriesFromEvents(result: DeferralSeriesDto, input: { limitSeries: number; provider?: string }): Promise<Array<{ key: string; points: Array<{ t: string } & SeriesCounts> }>> {
+async function domainSeriesFromEvents(result: DeferralSeriesDto, input: { limitSeries: number; provider?: string }, org = orgId): Promise<Array<{ key: string; points: Array<{ t: string } & SeriesCounts> }>> {
   const { pool } = await import('@/lib/db/client');
   const { rows: events } = await pool().query<RawEvent>(
     `SELECT (extract(epoch FROM occurred_at) * 1000)::float8 AS t, coalesce(recipient_domain, '(unknown)') AS key, provider, outcome::text, is_per_recipient AS "isPerRecipient"
      FROM delivery_event WHERE organization_id = $1 AND occurred_at >= $2 AND occurred_at < $3`,
-    [orgId, result.from, result.to],
+    [org, result.from, result.to],
   );
   const starts = result.series[0]?.points.map((p) => p.t) ?? [];
   const inFilter = events.filter((e) => input.provider === undefined || e.provider === input.provider);
@@ -319,6 +319,40 @@ test('series by domain in 1-, 5- and 15-minute buckets and local days equal the 
     }
   }
   expect(withOthers).toBeGreaterThanOrEqual(8);
+});
+
+test('24 h series by domain among 110 domains: ranked on candidates by their whole days when that settles the top, else on every domain', async () => {
+  const { createOrganization } = await import('@/lib/auth/accounts');
+  const { getDeferralSeries } = await import('./queries/get-deferral-series');
+  const org = (await createOrganization({ slug: 'many-domains' })).id;
+  const event = (t: string, domain: string, i: number) =>
+    JSON.stringify({ occurredAt: t, source: 'generic', sourceHost: 'mx1', queueId: `M${domain}-${i}-${t}`, recipient: `u${i}@${domain}`, mxHost: OTHER_MX, outcome: i % 4 === 0 ? 'deferred' : 'delivered', reply: i % 4 === 0 ? GMAIL_BUSY : '250 2.0.0 OK' });
+  const lines: string[] = [];
+  // 1 March: d001 … d110 with 30 down to 3 attempts inside 1 March 06:00 – 2 March 06:00, so the 10th domain counts
+  // more than the 101st could (the candidates settle the top).
+  for (let d = 1; d <= 110; d++) {
+    const domain = `d${String(d).padStart(3, '0')}.example`;
+    for (let i = 0; i < 30 - Math.floor(d / 4); i++) lines.push(event(`2024-03-01T${String(8 + (i % 12)).padStart(2, '0')}:${String(d % 60).padStart(2, '0')}:00Z`, domain, i));
+  }
+  // 4 March: 120 domains with 50 attempts each before 06:00 (outside the range, inside its first day) and 1 inside, and
+  // 10 domains with 20 inside: the whole days favour the 120, whose exact counts lose (the candidates do not settle it).
+  for (let d = 1; d <= 120; d++) {
+    const domain = `f${String(d).padStart(3, '0')}.example`;
+    for (let i = 0; i < 50; i++) lines.push(event(`2024-03-04T0${i % 5}:${String(d % 60).padStart(2, '0')}:00Z`, domain, i));
+    lines.push(event(`2024-03-04T12:${String(d % 60).padStart(2, '0')}:00Z`, domain, 50));
+  }
+  for (let d = 1; d <= 10; d++) {
+    for (let i = 0; i < 20; i++) lines.push(event(`2024-03-04T${String(7 + (i % 16)).padStart(2, '0')}:${String(i).padStart(2, '0')}:00Z`, `a${String(d).padStart(2, '0')}.example`, i));
+  }
+  await ingest(org, lines);
+  for (const from of ['2024-03-01T06:00:00Z', '2024-03-04T06:00:00Z']) {
+    const to = new Date(Date.parse(from) + 24 * 3_600_000);
+    for (const limitSeries of [10, 3]) {
+      const r = await getDeferralSeries(org, { groupBy: 'domain', from: new Date(from), to, limitSeries });
+      expect(r.series.at(-1)?.key).toBe('(others)');
+      expect({ from, limitSeries, series: r.series.map((x) => ({ key: x.key, points: x.points })) }).toEqual({ from, limitSeries, series: await domainSeriesFromEvents(r, { limitSeries }, org) });
+    }
+  }
 });
 
 test('day buckets in a zone offset by half an hour (Asia/Kolkata) read the minute rollup and match 15-minute series summed', async () => {

@@ -180,22 +180,68 @@ function foldedSql(organizationId: string, groupBy: SeriesGroupBy, input: Deferr
       FROM agg a JOIN ranked r USING (key) GROUP BY 1, 2)`;
 }
 
+/** Ranges from 6 hours to 8 days rank domains on candidates first (rankDomainsByCandidates); shorter and longer ones read every domain. */
+const CANDIDATE_RANKING_MS: readonly [number, number] = [6 * 3_600_000, 8 * 86_400_000];
+
+interface DomainRanking {
+  /** The top domains, best first, as stored (raw recipient_domain values). */
+  domains: string[];
+  /** Whether more domains than these had attempts in the span. */
+  hasOthers: boolean;
+}
+
 /**
- * The top `limitSeries` recipient domains by attempts over the span of the grid (raw recipient_domain values, best first),
- * ranked on the coarsest domain rollups that fit its pieces (domainSpanRowsSql), and whether more domains had attempts.
- * A statement of its own, so the series statement reads the rollups for these few domains only.
+ * The top `limitSeries` recipient domains by attempts over the span of the grid (then by key), and whether more domains
+ * had attempts. Statements of their own, so the series statement reads the rollups for these few domains only.
  */
-async function rankDomains(organizationId: string, filter: Prisma.Sql, spec: BucketSpec, limitSeries: number): Promise<{ domains: string[]; hasOthers: boolean }> {
-  const domainKey = Prisma.sql`coalesce(nullif(m.recipient_domain, ''), ${UNKNOWN_KEY})`;
-  const rows = await db().$queryRaw<Array<{ recipient_domain: string; keys: number }>>(Prisma.sql`
+async function rankDomains(organizationId: string, filter: Prisma.Sql, spec: BucketSpec, limitSeries: number): Promise<DomainRanking> {
+  const rangeMs = spec.to.getTime() - spec.from.getTime();
+  const isCandidateRange = rangeMs > CANDIDATE_RANKING_MS[0] && rangeMs < CANDIDATE_RANKING_MS[1];
+  return (isCandidateRange ? await rankDomainsByCandidates(organizationId, filter, spec, limitSeries) : null) ?? rankAllDomains(organizationId, filter, spec, limitSeries);
+}
+
+const domainKey = Prisma.sql`coalesce(nullif(m.recipient_domain, ''), ${UNKNOWN_KEY})`;
+
+/** Totals (recipient_domain, total, keys: domains with attempts) over the span, best first, from the coarsest domain rollups that fit its pieces (domainSpanRowsSql). */
+async function domainTotals(organizationId: string, filter: Prisma.Sql, spec: BucketSpec, limit: number): Promise<Array<{ recipient_domain: string; total: number; keys: number }>> {
+  return db().$queryRaw(Prisma.sql`
     WITH grid AS (${gridSql(spec)}),
     span AS (${spanSql}),
     cuts AS (${domainCutsSql})
-    SELECT m.recipient_domain, (count(*) OVER ())::int AS keys
+    SELECT m.recipient_domain, sum(m.attempts)::int AS total, (count(*) OVER ())::int AS keys
     FROM (${domainSpanRowsSql(organizationId, filter)}) m
     GROUP BY m.recipient_domain
-    ORDER BY sum(m.attempts) DESC, ${domainKey} LIMIT ${limitSeries}`);
+    ORDER BY sum(m.attempts) DESC, ${domainKey} LIMIT ${limit}`);
+}
+
+async function rankAllDomains(organizationId: string, filter: Prisma.Sql, spec: BucketSpec, limitSeries: number): Promise<DomainRanking> {
+  const rows = await domainTotals(organizationId, filter, spec, limitSeries);
   return { domains: rows.map((r) => r.recipient_domain), hasOthers: (rows[0]?.keys ?? 0) > limitSeries };
+}
+
+/**
+ * Top-k pruning, exact: a domain's attempts over the whole UTC days the span touches (metric_domain_day) bound its attempts
+ * in the span from above. The candidates are the domains with the highest bounds; when the last of the top domains among
+ * them counts more than the highest bound left out, no other domain can reach the top, and only the candidates are counted
+ * exactly. Null when that does not settle the ranking (the caller ranks every domain then).
+ */
+async function rankDomainsByCandidates(organizationId: string, filter: Prisma.Sql, spec: BucketSpec, limitSeries: number): Promise<DomainRanking | null> {
+  const candidates = Math.max(100, 4 * limitSeries);
+  const bounds = await db().$queryRaw<Array<{ recipient_domain: string; upper: number }>>(Prisma.sql`
+    WITH grid AS (${gridSql(spec)}),
+    span AS (${spanSql})
+    SELECT m.recipient_domain, sum(m.attempts)::int AS upper FROM metric_domain_day m
+    WHERE m.organization_id = ${organizationId}::uuid AND m.bucket >= date_bin(interval '1 day', (SELECT lo FROM span), TIMESTAMPTZ '2000-01-01 00:00:00+00')
+      AND m.bucket < (SELECT hi FROM span) ${filter}
+    GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${candidates + 1}`);
+  const leftOut = bounds.length > candidates ? (bounds[candidates]?.upper ?? null) : null;
+  const names = bounds.slice(0, candidates).map((b) => b.recipient_domain);
+  const rows = await domainTotals(organizationId, Prisma.sql`${filter} AND m.recipient_domain = ANY(${names}::text[])`, spec, limitSeries);
+  const keys = rows[0]?.keys ?? 0;
+  const domains = rows.map((r) => r.recipient_domain);
+  if (leftOut === null) return { domains, hasOthers: keys > limitSeries };
+  const last = rows[limitSeries - 1];
+  return last && last.total > leftOut && keys > limitSeries ? { domains, hasOthers: true } : null;
 }
 
 /**
