@@ -95,9 +95,13 @@ export async function getRetryBehaviour(organizationId: string, input: RetryBeha
     attempts AS (
       SELECT s.source, s.host, s.q, s.rcpt, e.provider, e.outcome, e.category, e.sending_ip,
              extract(epoch FROM e.occurred_at - lag(e.occurred_at) OVER (PARTITION BY s.source, s.host, s.q, s.rcpt ORDER BY e.occurred_at, e.id))::float8 AS gap
+      -- COLLATE "C": the same equality (the database collation is deterministic), but sorting the range's attempts by
+      -- these keys for a merge join compares bytes instead of locale rules (40 ms of 13 000 rows at 10 M events).
       FROM sample s JOIN delivery_event e
-        ON e.organization_id = ${org} AND coalesce(e.queue_id, e.message_id) = s.q AND e.occurred_at >= ${attemptsFrom} AND e.occurred_at < ${input.to}
-       AND e.source = s.source AND coalesce(e.source_host, '') = s.host AND coalesce(e.recipient, e.recipient_domain, '') = s.rcpt),
+        ON e.organization_id = ${org} AND coalesce(e.queue_id, e.message_id) COLLATE "C" = s.q COLLATE "C"
+       AND e.occurred_at >= ${attemptsFrom} AND e.occurred_at < ${input.to}
+       AND e.source COLLATE "C" = s.source COLLATE "C" AND coalesce(e.source_host, '') COLLATE "C" = s.host COLLATE "C"
+       AND coalesce(e.recipient, e.recipient_domain, '') COLLATE "C" = s.rcpt COLLATE "C"),
     msgs AS (
       SELECT q, rcpt, min(provider) AS provider, count(*) AS attempts, count(DISTINCT sending_ip) AS ips,
              array_agg(DISTINCT sending_ip ORDER BY sending_ip) FILTER (WHERE sending_ip IS NOT NULL) AS ip_list
