@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { metricDomain5mUpsert, metricDomainDayUpsert, metricDomainHourUpsert, metricDomainWeekUpsert, metricHourUpsert, metricIpMinuteUpsert, metricMinuteUpsert, metricProviderHourUpsert, metricProviderMinuteUpsert, signatureHourUpsert, signatureMinuteUpsert } from '@/lib/metrics/rollup-sql';
+import { metricDomain5mUpsert, metricDomainDayUpsert, metricDomainHourUpsert, metricDomainWeekUpsert, metricHourUpsert, metricIp5mUpsert, metricIpMinuteUpsert, metricMinuteUpsert, metricProviderHourUpsert, metricProviderMinuteUpsert, signatureHourUpsert, signatureMinuteUpsert } from '@/lib/metrics/rollup-sql';
 import { QUEUE_LOCK_SQL, queueFoldSql } from '@/lib/queue/queue-sql';
 import type { NormalizedEvent } from './enrich';
 
@@ -188,6 +188,9 @@ export async function foldInserted(client: PoolClient, organizationId: string, q
        RETURNING 1
      ), providers_hour AS (
        ${metricProviderHourUpsert('ins', '$1')}
+       RETURNING 1
+     ), ips_5m AS (
+       ${metricIp5mUpsert('ins', '$1')}
        RETURNING 1
      ), domains_5m AS (
        ${metricDomain5mUpsert('ins', '$1')}

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { counterTablesFor, hourlyTableFor } from './bucket-sql';
+import { counterTablesFor, fiveMinuteTableFor, hourlyTableFor } from './bucket-sql';
 
 test('series and breakdowns of whole-hour buckets pick the hourly table that has every column they group or filter by', () => {
   expect(hourlyTableFor('provider', {}, '6h')).toBe('metric_provider_hour');
@@ -21,4 +21,13 @@ test('minute buckets read the smallest per-minute rollup with every column group
   expect(counterTablesFor('ip', {}, '1m').minute).toBe('metric_ip_minute');
   expect(counterTablesFor('provider', { domain: 'contoso.com' }, '15m').minute).toBe('metric_minute');
   expect(counterTablesFor('domain', {}, '1m').minute).toBe('metric_minute');
+});
+
+test('buckets of whole 5 minutes read the 5-minute rollup with every column grouped or filtered by, none by provider alone', () => {
+  expect(fiveMinuteTableFor('ip', {}, '5m')).toBe('metric_ip_5m');
+  expect(fiveMinuteTableFor('provider', { ip: '203.0.113.7' }, '15m')).toBe('metric_ip_5m');
+  expect(fiveMinuteTableFor('provider', { domain: 'contoso.com' }, '1h')).toBe('metric_domain_5m');
+  expect(fiveMinuteTableFor('provider', {}, '5m')).toBeNull();
+  expect(fiveMinuteTableFor('ip', { domain: 'contoso.com' }, '5m')).toBeNull();
+  expect(fiveMinuteTableFor('ip', {}, '1m')).toBeNull();
 });

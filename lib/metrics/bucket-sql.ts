@@ -38,11 +38,6 @@ export const spanSql = Prisma.sql`SELECT min(t) AS lo, max(t_end) AS hi,
  * domain, metric_domain_hour no IP and no category.
  */
 export type HourlyCounterTable = 'metric_provider_hour' | 'metric_hour' | 'metric_domain_hour';
-const hourlyTables: Record<HourlyCounterTable, Prisma.Sql> = {
-  metric_provider_hour: Prisma.sql`metric_provider_hour`,
-  metric_hour: Prisma.sql`metric_hour`,
-  metric_domain_hour: Prisma.sql`metric_domain_hour`,
-};
 
 /**
  * The smallest hourly rollup that can answer a query grouped by `groupBy` with these filters, or null for the minute
@@ -70,15 +65,26 @@ export function dailyTableFor(groupBy: 'provider' | 'ip' | 'domain', filters: { 
  * no recipient domain (a few rows a minute), metric_minute every dimension.
  */
 export type MinuteCounterTable = 'metric_minute' | 'metric_ip_minute' | 'metric_provider_minute';
-const minuteTables: Record<MinuteCounterTable, Prisma.Sql> = {
-  metric_minute: Prisma.sql`metric_minute`,
-  metric_ip_minute: Prisma.sql`metric_ip_minute`,
-  metric_provider_minute: Prisma.sql`metric_provider_minute`,
-};
+
+/** 5-minute counter rollups: metric_ip_5m has no recipient domain, metric_domain_5m no IP. */
+export type FiveMinuteCounterTable = 'metric_ip_5m' | 'metric_domain_5m';
+
+/**
+ * The 5-minute rollup that can answer a query grouped by `groupBy` with these filters, or null: buckets of whole 5 minutes,
+ * and a table with the grouping column and every filtered one; by provider alone metric_provider_minute is as small.
+ */
+export function fiveMinuteTableFor(groupBy: 'provider' | 'ip' | 'domain', filters: { ip?: string | undefined; domain?: string | undefined }, bucket: BucketName): FiveMinuteCounterTable | null {
+  if (bucketSeconds[bucket] % 300 !== 0) return null;
+  const needsDomain = groupBy === 'domain' || filters.domain !== undefined;
+  const needsIp = groupBy === 'ip' || filters.ip !== undefined;
+  if (needsDomain === needsIp) return null;
+  return needsDomain ? 'metric_domain_5m' : 'metric_ip_5m';
+}
 
 /** The rollups a query grouped by `groupBy` with these filters reads, finest first. */
 export interface CounterTables {
   minute: MinuteCounterTable;
+  fiveMinute: FiveMinuteCounterTable | null;
   hourly: HourlyCounterTable | null;
   daily: DailyCounterTable | null;
 }
@@ -88,28 +94,33 @@ export function counterTablesFor(groupBy: 'provider' | 'ip' | 'domain', filters:
   const needsDomain = groupBy === 'domain' || filters.domain !== undefined;
   const needsIp = groupBy === 'ip' || filters.ip !== undefined;
   const minute = needsDomain ? 'metric_minute' : needsIp ? 'metric_ip_minute' : 'metric_provider_minute';
-  return { minute, hourly: hourlyTableFor(groupBy, filters, bucket), daily: dailyTableFor(groupBy, filters, bucket) };
+  return { minute, fiveMinute: fiveMinuteTableFor(groupBy, filters, bucket), hourly: hourlyTableFor(groupBy, filters, bucket), daily: dailyTableFor(groupBy, filters, bucket) };
 }
 
 /**
- * Counter rows (bucket, key, attempts … deferred_per_recipient) of one organisation within the CTE `span`: from the
- * daily table when there is one and the span is day-aligned, else from the hourly table when there is one and the span
- * is hour-aligned, else from the minute table. The branches not taken are one-time filters that PostgreSQL does not run.
- * `key` and `filters` refer to the rollup as `m` and may only name columns all the tables have; counterTablesFor picks
- * them accordingly.
+ * Counter rows (bucket, key, attempts … deferred_per_recipient) of one organisation within the CTE `span`, from the
+ * coarsest of the tables whose rows each fall inside one bucket: the daily table when the span is day-aligned, else the
+ * hourly one when hour-aligned, else the 5-minute one when 5-minute-aligned, else the minute table. The branches not taken
+ * are one-time filters that PostgreSQL does not run. `key` and `filters` refer to the rollup as `m` and may only name
+ * columns all the tables have; counterTablesFor picks them accordingly.
  */
 export function counterRowsSql(organizationId: string, tables: CounterTables, key: Prisma.Sql, filters: Prisma.Sql): Prisma.Sql {
-  const rows = (table: Prisma.Sql, when: Prisma.Sql) => Prisma.sql`
+  const rows = (table: string, when: Prisma.Sql) => Prisma.sql`
     SELECT m.bucket, ${key} AS key, m.attempts, m.delivered, m.deferred, m.bounced, m.expired, m.deferred_per_recipient
-    FROM ${table} m
+    FROM ${Prisma.raw(table)} m
     WHERE ${when} AND m.organization_id = ${organizationId}::uuid AND m.bucket >= (SELECT lo FROM span) AND m.bucket < (SELECT hi FROM span) ${filters}`;
-  const minute = minuteTables[tables.minute];
-  if (tables.hourly === null) return rows(minute, Prisma.sql`true`);
-  const minutes = rows(minute, Prisma.sql`NOT (SELECT is_hour_aligned FROM span)`);
-  if (tables.daily === null) return Prisma.sql`${rows(hourlyTables[tables.hourly], Prisma.sql`(SELECT is_hour_aligned FROM span)`)} UNION ALL ${minutes}`;
-  return Prisma.sql`${rows(Prisma.sql`metric_domain_day`, Prisma.sql`(SELECT is_day_aligned FROM span)`)}
-    UNION ALL ${rows(hourlyTables[tables.hourly], Prisma.sql`(SELECT is_hour_aligned AND NOT is_day_aligned FROM span)`)}
-    UNION ALL ${minutes}`;
+  // Coarsest first, each with the span flag under which its rows fit the buckets (each flag implies the finer ones).
+  const tiers: Array<[table: string, flag: string]> = [];
+  if (tables.daily !== null) tiers.push([tables.daily, 'is_day_aligned']);
+  if (tables.hourly !== null) tiers.push([tables.hourly, 'is_hour_aligned']);
+  if (tables.fiveMinute !== null) tiers.push([tables.fiveMinute, 'is_5m_aligned']);
+  const branches = tiers.map(([table, flag], i) => {
+    const coarser = tiers[i - 1];
+    return rows(table, Prisma.raw(`(SELECT ${flag}${coarser ? ` AND NOT ${coarser[1]}` : ''} FROM span)`));
+  });
+  const finest = tiers.at(-1);
+  branches.push(rows(tables.minute, finest ? Prisma.raw(`NOT (SELECT ${finest[1]} FROM span)`) : Prisma.sql`true`));
+  return Prisma.join(branches, ' UNION ALL ');
 }
 
 /** Start of metric_domain_week's weeks: a Monday 00:00 UTC. */

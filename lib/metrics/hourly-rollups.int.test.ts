@@ -110,6 +110,8 @@ const snapshots = {
   domainWeekFromMinutes: `SELECT ${WEEK} AS bucket, provider, recipient_domain, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   ipMinute: `SELECT bucket, provider, sending_ip, ${COUNTERS} FROM metric_ip_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   ipMinuteFromMinutes: `SELECT bucket, provider, sending_ip, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  ip5m: `SELECT bucket, provider, sending_ip, ${COUNTERS} FROM metric_ip_5m WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  ip5mFromMinutes: `SELECT date_bin(interval '5 minutes', bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket, provider, sending_ip, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   domain5m: `SELECT bucket, provider, recipient_domain, ${COUNTERS} FROM metric_domain_5m WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   domain5mFromMinutes: `SELECT date_bin(interval '5 minutes', bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket, provider, recipient_domain, ${COUNTERS} FROM metric_minute WHERE organization_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   providerHour: `SELECT bucket, provider, ${COUNTERS} FROM metric_provider_hour WHERE organization_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
@@ -132,6 +134,7 @@ test('hourly rollups kept during ingestion are the hourly sums of the minute rol
   expect(live.providerMinute).toEqual(live.providerMinuteFromMinutes);
   expect(live.providerHour).toEqual(live.providerHourFromMinutes);
   expect(live.domain5m).toEqual(live.domain5mFromMinutes);
+  expect(live.ip5m).toEqual(live.ip5mFromMinutes);
   expect(live.signatureHourAllIps).toEqual(live.signatureHourFromMinutes);
   // 1500 events, one in three stored twice: each counted once.
   expect(await rows(`SELECT ${COUNTERS} FROM metric_hour WHERE organization_id = $1`)).toEqual([expect.objectContaining({ a: 1500 })]);
@@ -171,6 +174,12 @@ test('the migration adding metric_provider_hour backfills it with what ingestion
   const live = await rows(snapshots.providerHour);
   expect(live.length).toBeGreaterThan(200);
   expect(await backfilledRows('20261129043338_provider_hour_rollup', 'metric_provider_hour', snapshots.providerHour)).toEqual(live);
+});
+
+test('the migration adding metric_ip_5m backfills it with what ingestion keeps', async () => {
+  const live = await rows(snapshots.ip5m);
+  expect(live.length).toBeGreaterThan(1000);
+  expect(await backfilledRows('20261129045848_ip_5m_rollup', 'metric_ip_5m', snapshots.ip5m)).toEqual(live);
 });
 
 test('the migration adding metric_domain_5m backfills it with what ingestion keeps', async () => {
@@ -355,7 +364,7 @@ test('24 h series by domain among 110 domains: ranked on candidates by their who
   }
 });
 
-test('day buckets in a zone offset by half an hour (Asia/Kolkata) read the minute rollup and match 15-minute series summed', async () => {
+test('day buckets in a zone offset by half an hour (Asia/Kolkata) read the 5-minute rollup and match 15-minute series summed', async () => {
   const { getDeferralSeries } = await import('./queries/get-deferral-series');
   // Kolkata midnight is 18:30 UTC: 2024-03-02T18:30Z … 2024-03-05T18:30Z are three whole local days, all 15-minute aligned.
   const range = { from: new Date('2024-03-02T18:30:00Z'), to: new Date('2024-03-05T18:30:00Z') };

@@ -5,8 +5,8 @@
  *
  * Per minute: metric_minute (every dimension), metric_ip_minute (no recipient domain, no category: a few rows a
  * minute where metric_minute has about one per event), metric_provider_minute (provider only: one row a minute per
- * provider) and signature_minute. Per 5 minutes (on the UTC epoch), for series by domain in 5- and 15-minute
- * buckets and the sub-hour ends of ranges: metric_domain_5m (no IP, no category). Per UTC hour, for long ranges:
+ * provider) and signature_minute. Per 5 minutes (on the UTC epoch), for series in 5- and 15-minute buckets and the
+ * sub-hour ends of ranges: metric_ip_5m (no recipient domain, no category) and metric_domain_5m (no IP, no category). Per UTC hour, for long ranges:
  * metric_hour (no recipient domain), metric_provider_hour (provider only), metric_domain_hour (no IP, no category) and
  * signature_hour (with the sending IP). Per UTC day and per week (from Monday 00:00 UTC), for ranking domains over long ranges and day
  * buckets: metric_domain_day and metric_domain_week. Each 5-minute and hourly row is the sum of the minute rows of
@@ -75,6 +75,10 @@ export function metricProviderHourUpsert(source: Source, orgParam: string): stri
   return counterUpsert('metric_provider_hour', HOUR_OF_OCCURRED_AT, [['provider', 'provider']], source, orgParam);
 }
 
+export function metricIp5mUpsert(source: Source, orgParam: string): string {
+  return counterUpsert('metric_ip_5m', FIVE_MINUTES_OF_OCCURRED_AT, [['provider', 'provider'], ip], source, orgParam);
+}
+
 export function metricDomain5mUpsert(source: Source, orgParam: string): string {
   return counterUpsert('metric_domain_5m', FIVE_MINUTES_OF_OCCURRED_AT, [['provider', 'provider'], domain], source, orgParam);
 }
@@ -121,6 +125,7 @@ export const rollups = [
   { table: 'metric_provider_minute', upsert: metricProviderMinuteUpsert },
   { table: 'metric_hour', upsert: metricHourUpsert },
   { table: 'metric_provider_hour', upsert: metricProviderHourUpsert },
+  { table: 'metric_ip_5m', upsert: metricIp5mUpsert },
   { table: 'metric_domain_5m', upsert: metricDomain5mUpsert },
   { table: 'metric_domain_hour', upsert: metricDomainHourUpsert },
   { table: 'metric_domain_day', upsert: metricDomainDayUpsert },
