@@ -167,25 +167,25 @@ async function backfilledRows(migration: string, table: string, snapshot: string
 test('the migration adding metric_provider_minute backfills it with what ingestion keeps', async () => {
   const live = await rows(snapshots.providerMinute);
   expect(live.length).toBeGreaterThan(1000);
-  expect(await backfilledRows('20261129034844_provider_minute_rollup', 'metric_provider_minute', snapshots.providerMinute)).toEqual(live);
+  expect(await backfilledRows('20261129052001_provider_minute_rollup', 'metric_provider_minute', snapshots.providerMinute)).toEqual(live);
 });
 
 test('the migration adding metric_provider_hour backfills it with what ingestion keeps', async () => {
   const live = await rows(snapshots.providerHour);
   expect(live.length).toBeGreaterThan(200);
-  expect(await backfilledRows('20261129043338_provider_hour_rollup', 'metric_provider_hour', snapshots.providerHour)).toEqual(live);
+  expect(await backfilledRows('20261129052003_provider_hour_rollup', 'metric_provider_hour', snapshots.providerHour)).toEqual(live);
 });
 
 test('the migration adding metric_ip_5m backfills it with what ingestion keeps', async () => {
   const live = await rows(snapshots.ip5m);
   expect(live.length).toBeGreaterThan(1000);
-  expect(await backfilledRows('20261129045848_ip_5m_rollup', 'metric_ip_5m', snapshots.ip5m)).toEqual(live);
+  expect(await backfilledRows('20261129052004_ip_5m_rollup', 'metric_ip_5m', snapshots.ip5m)).toEqual(live);
 });
 
 test('the migration adding metric_domain_5m backfills it with what ingestion keeps', async () => {
   const live = await rows(snapshots.domain5m);
   expect(live.length).toBeGreaterThan(1000);
-  expect(await backfilledRows('20261129035508_domain_5m_rollup', 'metric_domain_5m', snapshots.domain5m)).toEqual(live);
+  expect(await backfilledRows('20261129052002_domain_5m_rollup', 'metric_domain_5m', snapshots.domain5m)).toEqual(live);
 });
 
 const sumCounts = (a: SeriesCounts, b: SeriesCounts): SeriesCounts => {
