@@ -36,13 +36,6 @@ export async function count(sql: string, organizationId: string): Promise<number
 /** Every derived row of an organisation (rollups and queue state), as text, in a stable order. */
 export async function derivedSnapshot(organizationId: string): Promise<Record<string, string[]>> {
   const { pool } = await import('@/lib/db/client');
-  const tables: Record<string, string> = {
-    metric_minute: 'SELECT m::text AS r FROM metric_minute m WHERE organization_id = $1 ORDER BY 1',
-    signature_minute: 'SELECT s::text AS r FROM signature_minute s WHERE organization_id = $1 ORDER BY 1',
-    queue_delta_minute: 'SELECT q::text AS r FROM queue_delta_minute q WHERE organization_id = $1 AND delta <> 0 ORDER BY 1',
-    message_state: 'SELECT s::text AS r FROM message_state s WHERE organization_id = $1 ORDER BY 1',
-  };
-  const out: Record<string, string[]> = {};
-  for (const [name, sql] of Object.entries(tables)) out[name] = (await pool().query<{ r: string }>(sql, [organizationId])).rows.map((row) => row.r);
-  return out;
+  const { derivedRows } = await import('@/lib/metrics/derived-rows');
+  return derivedRows(pool(), organizationId);
 }
