@@ -170,3 +170,30 @@ test('a body refused after some of its parts were written stores nothing', async
   await expect(ingest(large.data, { organizationId: org, format: 'postfix', maxBytes: large.data.length - 1000 })).rejects.toMatchObject({ code: 'payload_too_large' });
   for (const table of ['delivery_event', 'ingest_batch', 'metric_minute', 'message_state']) expect(await countFor(table, org)).toBe(0);
 });
+
+test('events repeated within a body, or sent by two batches at once, are stored once and the answers add up', async () => {
+  const { createOrganization } = await import('@/lib/auth/accounts');
+  const large = LARGE as { data: Buffer; deliveryLines: number };
+  // The first 3 000 lines again in front: repeats inside the first part (its bulk COPY meets them and the part is
+  // written again with ON CONFLICT) and across parts (read from the stored keys before the COPY).
+  const text = large.data.toString('latin1');
+  let cut = 0;
+  for (let i = 0; i < 3000; i += 1) cut = text.indexOf('\n', cut) + 1;
+  const head = text.slice(0, cut);
+  const repeated = (head.match(/ status=/g) ?? []).length;
+  expect(repeated).toBeGreaterThan(1000);
+  const org = (await createOrganization({ slug: 'repeats' })).id;
+  const both = await ingest(head + text, { organizationId: org, format: 'postfix' });
+  expect(both).toMatchObject({ accepted: large.deliveryLines, duplicates: repeated, rejected: 0 });
+  expect(await countFor('delivery_event', org)).toBe(large.deliveryLines);
+
+  const twice = (await createOrganization({ slug: 'at-once' })).id;
+  const answers = await Promise.all([ingest(large.data, { organizationId: twice, format: 'postfix' }), ingest(large.data, { organizationId: twice, format: 'postfix' })]);
+  expect(answers.map((a) => a.accepted + a.duplicates)).toEqual([large.deliveryLines, large.deliveryLines]);
+  expect(answers[0]!.accepted + answers[1]!.accepted).toBe(large.deliveryLines);
+  expect(await countFor('delivery_event', twice)).toBe(large.deliveryLines);
+  const live = await derivedRows(twice);
+  const { writeRebuildRollups } = await import('@/lib/metrics/write-rebuild-rollups');
+  await writeRebuildRollups(twice);
+  expect(await derivedRows(twice)).toEqual(live);
+});

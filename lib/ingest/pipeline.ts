@@ -11,7 +11,7 @@ import { enrichEvent, isLocalHop, timeProblem, type NormalizedEvent } from './en
 import { splitLines, type LineItem } from './lines';
 import { formats } from './registry';
 import { formatNames, type Format, type FormatName, type ParseContext, type ParseOutput } from './types';
-import { createStaging, foldInserted, stageUnresolved, writeEvents, writeUnresolved, type UnresolvedEvent } from './write-batch';
+import { completeFromContext, createStaging, foldInserted, writeEvents, type UnresolvedEvent } from './write-batch';
 import { CONTEXT_SLACK_SECONDS, writePostfixContext, type KeptContext } from './write-postfix-context';
 
 export type Channel = 'api' | 'webhook' | 'upload';
@@ -264,31 +264,26 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
   });
   let staged = 0;
   let maxLine = 0;
+  const queueLifetimeSeconds = opts.queueLifetimeSeconds ?? env().QUEUE_MAX_LIFETIME_SECONDS;
   // The part of the batch the database is writing while the next part is parsed; at most one at a time.
   let writing: Promise<void> = Promise.resolve();
-  const write = async (events: NormalizedEvent[]) => {
+  // Postfix events whose message started before this batch (`waiting`) first get the context earlier batches kept.
+  const write = async (events: NormalizedEvent[], waiting: UnresolvedEvent[]) => {
     await writing;
-    staged += events.length;
-    writing = writeEvents(client, opts.organizationId, batchId, events).then((inserted) => {
-      result.accepted += inserted;
-    });
+    staged += events.length + waiting.length;
+    writing = completeFromContext(client, opts.organizationId, waiting, queueLifetimeSeconds + CONTEXT_SLACK_SECONDS)
+      .then((completed) => writeEvents(client, opts.organizationId, batchId, events.concat(completed)))
+      .then((inserted) => {
+        result.accepted += inserted;
+      });
     // Awaited before the next part and before COMMIT or ROLLBACK; this only keeps a failure from counting as unhandled meanwhile.
-    writing.catch(() => undefined);
-  };
-  // Postfix events whose message started before this batch: staged as they come, inserted at the end with earlier batches' context.
-  let unresolvedCount = 0;
-  const stage = async (events: UnresolvedEvent[]) => {
-    await writing;
-    staged += events.length;
-    unresolvedCount += events.length;
-    writing = stageUnresolved(client, events);
     writing.catch(() => undefined);
   };
   try {
     await client.query('BEGIN');
     await createStaging(client);
     let pending: NormalizedEvent[] = [];
-    let unresolved: UnresolvedEvent[] = [];
+    let waiting: UnresolvedEvent[] = [];
     const lineOffset = opts.lineOffset ?? 0;
     const reject = (line: number, why: string) => {
       result.rejected += 1;
@@ -308,31 +303,23 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
           continue;
         }
         if (out.contextKey === undefined) pending.push(enrichEvent(out.event));
-        else unresolved.push({ event: enrichEvent(out.event), instance: out.contextKey.instance });
+        else waiting.push({ event: enrichEvent(out.event), key: out.contextKey });
       }
-      if (pending.length >= WRITE_EVERY) {
-        await write(pending);
+      if (pending.length + waiting.length >= WRITE_EVERY) {
+        await write(pending, waiting);
         pending = [];
-      }
-      if (unresolved.length >= WRITE_EVERY) {
-        await stage(unresolved);
-        unresolved = [];
+        waiting = [];
       }
     }
-    await write(pending);
-    await stage(unresolved);
+    await write(pending, waiting);
     await writing;
-    const queueLifetimeSeconds = opts.queueLifetimeSeconds ?? env().QUEUE_MAX_LIFETIME_SECONDS;
-    // Joined to the context of every batch committed before this statement; outside the queue lock, so concurrent
-    // batches of one organisation insert their events in parallel (a batch still in flight is not seen either way).
-    if (unresolvedCount > 0) result.accepted += await writeUnresolved(client, opts.organizationId, batchId, queueLifetimeSeconds + CONTEXT_SLACK_SECONDS);
     if (kept.context && (kept.context.contexts.length > 0 || kept.context.removed.length > 0)) {
       // Under the organisation's queue lock (the fold below takes it too): batches merge their context one after another.
       await client.query(QUEUE_LOCK_SQL, [opts.organizationId]);
       await writePostfixContext(client, opts.organizationId, kept.context);
     }
     result.duplicates = staged - result.accepted;
-    if (result.accepted > 0) await foldInserted(client, opts.organizationId, queueLifetimeSeconds);
+    if (result.accepted > 0) await foldInserted(client, opts.organizationId, batchId, queueLifetimeSeconds);
     result.bytes = counter.bytes;
     result.lines = maxLine;
     await client.query(

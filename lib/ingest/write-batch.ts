@@ -5,12 +5,15 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { metricDomain5mUpsert, metricDomainDayUpsert, metricDomainHourUpsert, metricDomainWeekUpsert, metricHourUpsert, metricIp5mUpsert, metricIpMinuteUpsert, metricMinuteUpsert, metricProviderHourUpsert, metricProviderMinuteUpsert, signatureHourUpsert, signatureMinuteUpsert } from '@/lib/metrics/rollup-sql';
 import { QUEUE_LOCK_SQL, queueFoldSql } from '@/lib/queue/queue-sql';
 import type { NormalizedEvent } from './enrich';
+import type { QueueKey } from './types';
 
 /**
- * Batch writes: events are COPYed into a temporary staging table, then moved into delivery_event with
- * ON CONFLICT DO NOTHING on the dedupe key; only the rows actually inserted are folded into the
- * rollups and queue state, in the same transaction. A re-sent batch counts nothing twice. Postfix events whose message
- * started in an earlier batch are staged apart and inserted at the end with the context earlier batches kept (writeUnresolved).
+ * Batch writes: the events of each part of a batch are checked against the stored dedupe keys, and the new ones are
+ * COPYed straight into delivery_event (PostgreSQL's bulk insert); a part that still meets a stored key (the same event
+ * twice in the part, or a concurrent batch that stored it first) is written again through a staging table with
+ * INSERT … ON CONFLICT DO NOTHING. At the end of the batch its rows are folded into the rollups and queue state, in
+ * the same transaction. A re-sent batch counts nothing twice. Postfix events whose message started in an earlier
+ * batch get Message-ID, sender and size from the context earlier batches kept (completeFromContext) before they are written.
  */
 
 const columns = [
@@ -77,8 +80,6 @@ export async function createStaging(client: PoolClient): Promise<void> {
       provider_host text, provider_region text, correlation_id text, delay_seconds integer, attempt integer, size_bytes integer,
       kb_rule text, category reply_category NOT NULL, scope text, signature text, is_per_recipient boolean NOT NULL
     ) ON COMMIT DELETE ROWS`);
-  // Postfix events that wait for the context earlier batches kept (writeUnresolved), with the instance of their queue id.
-  await client.query('CREATE TEMP TABLE IF NOT EXISTS ingest_unresolved (LIKE ingest_staging, context_instance text NOT NULL) ON COMMIT DELETE ROWS');
   // The batch's Postfix context for later batches (write-postfix-context.ts): what to keep, or, with removed_at, what to drop.
   await client.query(`
     CREATE TEMP TABLE IF NOT EXISTS ingest_context (
@@ -93,81 +94,117 @@ export async function createStaging(client: PoolClient): Promise<void> {
     ) ON COMMIT DELETE ROWS`);
 }
 
+/** PostgreSQL's SQLSTATE for a unique key violation. */
+const UNIQUE_VIOLATION = '23505';
+
+/** Runs a COPY … FROM STDIN of rows in COPY text format; returns the rows copied. */
+export async function copyInto(client: PoolClient, statement: string, rows: string): Promise<number> {
+  const stream = client.query(copyFrom(statement));
+  await pipeline(Readable.from([rows]), stream);
+  return stream.rowCount;
+}
+
 /**
- * Writes events into delivery_event, skipping duplicates of stored events: one COPY into the staging table, one
- * INSERT … ON CONFLICT DO NOTHING from it. The rows actually inserted are kept in ingest_inserted for foldInserted.
- * Called several times per transaction, so the database inserts one part of a batch while the next is parsed.
- * Returns how many rows were new.
+ * Writes events into delivery_event, skipping duplicates of stored events: the stored dedupe keys among the events are
+ * read by index first and the rest COPYed in; when a stored key still turns up (the same event twice in the events, or
+ * a concurrent batch storing it first), the COPY is undone to a savepoint and the events go through ingest_staging and
+ * INSERT … ON CONFLICT DO NOTHING. Called several times per transaction, so the database writes one part of a batch
+ * while the next is parsed. Returns how many rows were new.
  */
 export async function writeEvents(client: PoolClient, organizationId: string, batchId: string, events: readonly NormalizedEvent[]): Promise<number> {
   if (events.length === 0) return 0;
+  const { rows: stored } = await client.query<{ dedupe_key: Buffer }>(
+    'SELECT dedupe_key FROM delivery_event WHERE organization_id = $1::uuid AND dedupe_key = ANY($2::bytea[])',
+    [organizationId, events.map((e) => e.dedupeKey)],
+  );
+  const storedKeys = new Set(stored.map((r) => r.dedupe_key.toString('hex')));
+  const prefix = `${organizationId}\t${batchId}\t`;
   let rows = '';
-  for (const e of events) rows += copyRow(e);
-  const stream = client.query(copyFrom(`COPY ingest_staging (${columns.join(', ')}) FROM STDIN`));
-  await pipeline(Readable.from([rows]), stream);
+  for (const e of events) if (!storedKeys.has(e.dedupeKey.toString('hex'))) rows += prefix + copyRow(e);
+  if (rows === '') return 0;
+  await client.query('SAVEPOINT write_part');
+  try {
+    const copied = await copyInto(client, `COPY delivery_event (organization_id, batch_id, ${columns.join(', ')}) FROM STDIN`, rows);
+    await client.query('RELEASE SAVEPOINT write_part');
+    return copied;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+    await client.query('ROLLBACK TO SAVEPOINT write_part');
+  }
+  let staged = '';
+  for (const e of events) staged += copyRow(e);
+  await copyInto(client, `COPY ingest_staging (${columns.join(', ')}) FROM STDIN`, staged);
   const { rowCount } = await client.query(
-    `WITH ins AS (
-       INSERT INTO delivery_event (organization_id, batch_id, ${columns.join(', ')})
-       SELECT $1::uuid, $2::uuid, ${columns.join(', ')} FROM ingest_staging
-       ON CONFLICT (organization_id, dedupe_key) DO NOTHING
-       RETURNING ${insertedColumns.join(', ')}
-     )
-     INSERT INTO ingest_inserted (${insertedColumns.join(', ')}) SELECT ${insertedColumns.join(', ')} FROM ins`,
+    `INSERT INTO delivery_event (organization_id, batch_id, ${columns.join(', ')})
+     SELECT $1::uuid, $2::uuid, ${columns.join(', ')} FROM ingest_staging
+     ON CONFLICT (organization_id, dedupe_key) DO NOTHING`,
     [organizationId, batchId],
   );
   await client.query('TRUNCATE ingest_staging');
   return rowCount ?? 0;
 }
 
-/** A Postfix event whose message did not start in its batch, with the instance of its queue id (lib/ingest/types.ts, QueueKey). */
+/** A Postfix event whose message did not start in its batch, with the queue id's place (lib/ingest/types.ts, QueueKey). */
 export interface UnresolvedEvent {
   event: NormalizedEvent;
+  key: QueueKey;
+}
+
+interface ContextRow {
+  host: string;
   instance: string;
+  queue_id: string;
+  message_id: string | null;
+  sender: string | null;
+  size_bytes: number | null;
+  first_seen_at: Date;
 }
-
-/** COPYs events waiting for earlier batches' context into ingest_unresolved; writeUnresolved inserts them at the end of the batch. */
-export async function stageUnresolved(client: PoolClient, events: readonly UnresolvedEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  let rows = '';
-  for (const { event, instance } of events) rows += `${copyFields(event)}\t${copyText(instance)}\n`;
-  const stream = client.query(copyFrom(`COPY ingest_unresolved (${columns.join(', ')}, context_instance) FROM STDIN`));
-  await pipeline(Readable.from([rows]), stream);
-}
-
-/** Columns completed from postfix_context where the event's own batch left them unknown. */
-const contextColumns = new Set<string>(['message_id', 'sender', 'size_bytes']);
 
 /**
- * Inserts the staged unresolved events into delivery_event like writeEvents, completing Message-ID, sender and size
- * from the postfix_context row of their queue id in one join: only a row first seen no later than the delivery and at
- * most `maxAgeSeconds` before it (a queue id is reused once its message has left the queue). Fields the batch itself
- * read win. Call before writePostfixContext adds this batch's context.
+ * Completes Message-ID, sender and size of Postfix events whose message started before their batch from the
+ * postfix_context row of their queue id, read in one statement: only a row first seen no later than the delivery and
+ * at most `maxAgeSeconds` before it (a queue id is reused once its message has left the queue). Fields the batch
+ * itself read win. Sees the context of every batch committed before it; call before writePostfixContext adds this
+ * batch's. Returns the events, completed in place.
  */
-export async function writeUnresolved(client: PoolClient, organizationId: string, batchId: string, maxAgeSeconds: number): Promise<number> {
-  const selected = columns.map((c) => (contextColumns.has(c) ? `coalesce(u.${c}, c.${c})` : `u.${c}`));
-  const { rowCount } = await client.query(
-    `WITH ins AS (
-       INSERT INTO delivery_event (organization_id, batch_id, ${columns.join(', ')})
-       SELECT $1::uuid, $2::uuid, ${selected.join(', ')}
-       FROM ingest_unresolved u
-       LEFT JOIN postfix_context c
-         ON c.organization_id = $1::uuid AND c.host = coalesce(u.source_host, '') AND c.instance = u.context_instance AND c.queue_id = u.queue_id
-        AND c.first_seen_at <= u.occurred_at AND c.first_seen_at >= u.occurred_at - make_interval(secs => $3)
-       ON CONFLICT (organization_id, dedupe_key) DO NOTHING
-       RETURNING ${insertedColumns.join(', ')}
-     )
-     INSERT INTO ingest_inserted (${insertedColumns.join(', ')}) SELECT ${insertedColumns.join(', ')} FROM ins`,
-    [organizationId, batchId, maxAgeSeconds],
+export async function completeFromContext(client: PoolClient, organizationId: string, waiting: readonly UnresolvedEvent[], maxAgeSeconds: number): Promise<NormalizedEvent[]> {
+  if (waiting.length === 0) return [];
+  const keyOf = (host: string, instance: string, queueId: string) => `${host}\u0000${instance}\u0000${queueId}`;
+  const distinct = new Map<string, QueueKey>();
+  for (const { key } of waiting) distinct.set(keyOf(key.host, key.instance, key.queueId), key);
+  const keys = [...distinct.values()];
+  const { rows } = await client.query<ContextRow>(
+    `SELECT c.host, c.instance, c.queue_id, c.message_id, c.sender, c.size_bytes, c.first_seen_at
+     FROM postfix_context c
+     WHERE c.organization_id = $1::uuid AND (c.host, c.instance, c.queue_id) IN (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]))`,
+    [organizationId, keys.map((k) => k.host), keys.map((k) => k.instance), keys.map((k) => k.queueId)],
   );
-  return rowCount ?? 0;
+  const kept = new Map(rows.map((r) => [keyOf(r.host, r.instance, r.queue_id), r]));
+  const maxAgeMs = maxAgeSeconds * 1000;
+  return waiting.map(({ event, key }) => {
+    const c = kept.get(keyOf(key.host, key.instance, key.queueId));
+    const at = event.occurredAt.getTime();
+    const seen = c?.first_seen_at.getTime();
+    if (c && seen !== undefined && seen <= at && seen >= at - maxAgeMs) {
+      event.messageId ??= c.message_id;
+      event.sender ??= c.sender;
+      event.sizeBytes ??= c.size_bytes;
+    }
+    return event;
+  });
 }
 
 /**
- * Folds the rows this transaction inserted (writeEvents) into the per-minute and per-hour rollups
+ * Folds the rows the batch inserted (writeEvents) into the per-minute and per-hour rollups
  * (lib/metrics/rollup-sql.ts) in one statement, then the message lifecycles into queue state.
  * Once per batch, just before COMMIT: each rollup row is locked once, in key order, as in a single-statement batch.
  */
-export async function foldInserted(client: PoolClient, organizationId: string, queueLifetimeSeconds: number): Promise<void> {
+export async function foldInserted(client: PoolClient, organizationId: string, batchId: string, queueLifetimeSeconds: number): Promise<void> {
+  await client.query(
+    `INSERT INTO ingest_inserted (${insertedColumns.join(', ')})
+     SELECT ${insertedColumns.join(', ')} FROM delivery_event WHERE organization_id = $1::uuid AND batch_id = $2::uuid`,
+    [organizationId, batchId],
+  );
   await client.query(
     `WITH ins AS (
        SELECT ${insertedColumns.join(', ')} FROM ingest_inserted

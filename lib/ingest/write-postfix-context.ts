@@ -1,14 +1,11 @@
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { LineParser } from './types';
-import { copyInt32, copyText } from './write-batch';
+import { copyInt32, copyInto, copyText } from './write-batch';
 
 /**
  * Postfix context kept between batches (postfix_context): what cleanup and qmgr lines said about messages still
  * queued at the end of a batch, so delivery lines in later batches get their Message-ID, sender and size
- * (write-batch.ts, writeUnresolved).
+ * (write-batch.ts, completeFromContext).
  */
 
 /**
@@ -23,7 +20,7 @@ export type KeptContext = ReturnType<NonNullable<LineParser['keptContext']>>;
  * Writes a batch's context: one COPY into the ingest_context staging table, then one statement in which a message
  * that started in the batch replaces what was kept for its queue id (unless what was kept is a later message: an
  * older file re-sent), other context completes it, and queue ids whose message left the queue are dropped.
- * Call under the organisation's queue lock, after writeUnresolved.
+ * Call under the organisation's queue lock, after the batch's events are written (completeFromContext).
  */
 export async function writePostfixContext(client: PoolClient, organizationId: string, kept: KeptContext): Promise<void> {
   if (kept.contexts.length === 0 && kept.removed.length === 0) return;
@@ -34,8 +31,7 @@ export async function writePostfixContext(client: PoolClient, organizationId: st
       `${copyText(c.sender)}\t${copyInt32(c.sizeBytes)}\t${c.firstSeenAt.toISOString()}\t\\N\n`;
   }
   for (const r of kept.removed) rows += `${copyText(r.host)}\t${copyText(r.instance)}\t${copyText(r.queueId)}\tf\t\\N\t\\N\t\\N\t\\N\t${r.removedAt.toISOString()}\n`;
-  const stream = client.query(copyFrom('COPY ingest_context (host, instance, queue_id, is_start, message_id, sender, size_bytes, first_seen_at, removed_at) FROM STDIN'));
-  await pipeline(Readable.from([rows]), stream);
+  await copyInto(client, 'COPY ingest_context (host, instance, queue_id, is_start, message_id, sender, size_bytes, first_seen_at, removed_at) FROM STDIN', rows);
   await client.query(
     `WITH started AS (
        INSERT INTO postfix_context AS k (organization_id, host, instance, queue_id, message_id, sender, size_bytes, first_seen_at)
