@@ -1,4 +1,4 @@
-import { db } from '@/lib/db/client';
+import { db, queryRows } from '@/lib/db/client';
 import { z } from 'zod';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { bucketOf, counterRowsSql, counterTablesFor, deferralRateSql, domainCutsSql, domainSpanRowsSql, gridSql, spanSql } from '../bucket-sql';
@@ -102,7 +102,7 @@ export async function getDeferralSeries(organizationId: string, input: DeferralS
     input.groupBy === 'domain' && input.domain === undefined && input.ip === undefined
       ? foldedTopDomainsSql(organizationId, await rankDomains(organizationId, filter, spec, limitSeries), filter, spec)
       : foldedSql(organizationId, input.groupBy, input, filter, spec, limitSeries);
-  const rows = await db().$queryRaw<Row[]>(Prisma.sql`
+  const rows = await queryRows<Row>(Prisma.sql`
     WITH grid AS (${gridSql(spec)}),
     span AS (${spanSql}),
     ${folded},
@@ -236,7 +236,7 @@ async function rankDomainsByCandidates(organizationId: string, filter: Prisma.Sq
     GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${candidates + 1}`);
   const leftOut = bounds.length > candidates ? (bounds[candidates]?.upper ?? null) : null;
   const names = bounds.slice(0, candidates).map((b) => b.recipient_domain);
-  const rows = await domainTotals(organizationId, Prisma.sql`${filter} AND m.recipient_domain = ANY(${names}::text[])`, spec, limitSeries);
+  const rows = await domainTotals(organizationId, Prisma.sql`${filter} AND m.recipient_domain IN (SELECT unnest(${names}::text[]))`, spec, limitSeries);
   const keys = rows[0]?.keys ?? 0;
   const domains = rows.map((r) => r.recipient_domain);
   if (leftOut === null) return { domains, hasOthers: keys > limitSeries };
