@@ -154,14 +154,20 @@ async function applyPlan(tx: Tx, organizationId: string, plan: ReconcilePlan): P
         AS s(incident_id, at, entry_key)
       WHERE e.organization_id = ${organizationId}::uuid AND e.actor = 'system' AND e.incident_id = s.incident_id AND e.at = s.at AND e.entry_key = s.entry_key`;
   }
-  const ordered = plan.entries.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i);
-  for (const { e } of ordered) {
-    await tx.$executeRaw`
-      INSERT INTO incident_event (organization_id, incident_id, at, kind, message, data, actor, entry_key)
-      VALUES (${organizationId}::uuid, ${e.incidentId}::uuid, ${new Date(e.at)}, ${e.kind}, ${e.message}, ${json(e.data)}::jsonb, 'system', ${e.entryKey})
-      ON CONFLICT (organization_id, incident_id, at, entry_key) DO UPDATE SET message = EXCLUDED.message, data = EXCLUDED.data
-        WHERE (incident_event.message, incident_event.data) IS DISTINCT FROM (EXCLUDED.message, EXCLUDED.data)`;
-  }
+  if (plan.entries.length === 0) return;
+  // One statement, in time order (ids follow it); of entries with the same key the last one counts.
+  const byKey = new Map<string, ReconcilePlan['entries'][number]>();
+  for (const e of plan.entries) byKey.set(`${e.incidentId}\u0000${e.at}\u0000${e.entryKey}`, e);
+  const ordered = [...byKey.values()].sort((a, b) => a.at - b.at);
+  await tx.$executeRaw`
+    INSERT INTO incident_event (organization_id, incident_id, at, kind, message, data, actor, entry_key)
+    SELECT ${organizationId}::uuid, e.incident_id, e.at, e.kind, e.message, e.data::jsonb, 'system', e.entry_key
+    FROM unnest(${ordered.map((e) => e.incidentId)}::uuid[], ${ordered.map((e) => new Date(e.at))}::timestamptz[], ${ordered.map((e) => e.kind)}::text[],
+                ${ordered.map((e) => e.message)}::text[], ${ordered.map((e) => json(e.data))}::text[], ${ordered.map((e) => e.entryKey)}::text[])
+      WITH ORDINALITY AS e(incident_id, at, kind, message, data, entry_key, n)
+    ORDER BY e.n
+    ON CONFLICT (organization_id, incident_id, at, entry_key) DO UPDATE SET message = EXCLUDED.message, data = EXCLUDED.data
+      WHERE (incident_event.message, incident_event.data) IS DISTINCT FROM (EXCLUDED.message, EXCLUDED.data)`;
 }
 
 interface Pass {
