@@ -31,6 +31,8 @@ export default defineConfig({
     url: `http://localhost:${port}/api/health`,
     timeout: 480_000,
     reuseExistingServer: false,
+    // SIGTERM, not the default SIGKILL: scripts/e2e-server.ts drops its database when the server has stopped.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
     stdout: 'pipe',
     stderr: 'pipe',
   },
