@@ -47,20 +47,15 @@ function smallint(value: number | null): string {
   return value === null || !Number.isInteger(value) || value < 0 || value > 32_767 ? '\\N' : String(value);
 }
 
-/** One staging row in COPY text format, in the order of `columns`. */
+/** One row of an event's columns in COPY text format, in the order of `columns`. */
 export function copyRow(e: NormalizedEvent): string {
-  return `${copyFields(e)}\n`;
-}
-
-/** The fields of a staging row in COPY text format, in the order of `columns`, without the line end. */
-function copyFields(e: NormalizedEvent): string {
   return (
     `\\\\x${e.dedupeKey.toString('hex')}\t${e.occurredAt.toISOString()}\t${copyText(e.source)}\t${copyText(e.sourceHost)}\t${copyText(e.queueId)}\t` +
     `${copyText(e.messageId)}\t${copyText(e.sender)}\t${copyText(e.recipient)}\t${copyText(e.recipientDomain)}\t${copyText(e.provider)}\t${copyText(e.mxHost)}\t` +
     `${copyText(e.mxIp)}\t${copyText(e.sendingIp)}\t${e.outcome}\t${smallint(e.smtpCode)}\t${copyText(e.enhancedCode)}\t${copyText(e.reply)}\t` +
     `${copyText(e.providerToken)}\t${copyText(e.providerHost)}\t${copyText(e.providerRegion)}\t${copyText(e.correlationId)}\t${copyInt32(e.delaySeconds)}\t` +
     `${copyInt32(e.attempt)}\t${copyInt32(e.sizeBytes)}\t${copyText(e.kbRule)}\t${e.category}\t${copyText(e.scope)}\t${copyText(e.signature)}\t` +
-    `${e.isPerRecipient ? 't' : 'f'}`
+    `${e.isPerRecipient ? 't' : 'f'}\n`
   );
 }
 
