@@ -127,9 +127,16 @@ async function peekLines(batches: AsyncGenerator<LineItem[]>): Promise<{ head: L
   return { head, sample: head.map((i) => (i.kind === 'line' ? i.text : '\u0000')).join('\n'), rest: rest() };
 }
 
-async function* concatLines(head: LineItem[], rest: AsyncGenerator<LineItem[]>): AsyncGenerator<LineItem[]> {
-  if (head.length > 0) yield head;
-  yield* rest;
+/** The head and the rest again, noting in `read.lines` the number of the last line read. */
+async function* concatLines(head: LineItem[], rest: AsyncGenerator<LineItem[]>, read: { lines: number }): AsyncGenerator<LineItem[]> {
+  if (head.length > 0) {
+    read.lines = (head[head.length - 1] as LineItem).line;
+    yield head;
+  }
+  for await (const batch of rest) {
+    if (batch.length > 0) read.lines = (batch[batch.length - 1] as LineItem).line;
+    yield batch;
+  }
 }
 
 /** One line at a time, for the record formats that read a whole document or NDJSON. */
@@ -251,7 +258,8 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
   const { head, sample, rest } = await peekLines(lines);
   if (head.length === 0 || sample.trim() === '') throw new ApiError('bad_request', 'The body is empty: nothing to ingest.');
   const { format, reason } = formatChoice(opts.format, sample);
-  const all = concatLines(head, rest);
+  const read = { lines: 0 };
+  const all = concatLines(head, rest, read);
   const kept: { context?: KeptContext } = {};
   const outputs = format.kind === 'lines' ? lineOutputs(format, all, ctx, kept) : recordOutputs(format, all, ctx);
 
@@ -321,7 +329,8 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
     result.duplicates = staged - result.accepted;
     if (result.accepted > 0) await foldInserted(client, opts.organizationId, batchId, queueLifetimeSeconds);
     result.bytes = counter.bytes;
-    result.lines = maxLine;
+    // Lines read; for a JSON array, records (an output's `line` is its position in the array).
+    result.lines = Math.max(maxLine, read.lines);
     await client.query(
       `INSERT INTO ingest_batch (id, organization_id, channel, format, format_reason, filename, upload_id, offset_bytes, bytes, lines,
                                  accepted, duplicates, rejected, errors, created_by_user_id, created_by_token_id)
