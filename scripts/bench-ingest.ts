@@ -355,7 +355,7 @@ async function main(): Promise<number> {
     const generated = generateChunks();
     const deliveryLines = generated.chunks.reduce((s, c) => s + c.deliveryLines, 0);
     const bodyBytes = generated.chunks.reduce((s, c) => s + c.body.length, 0);
-    log(`generated ${fmt(LINES)} lines of ${LOG_DAY} (${fmt(deliveryLines)} delivery + ${fmt(LINES - deliveryLines)} qmgr from=) in ${fmt(generated.seconds, 1)} s: ${generated.chunks.length} chunks, ${mb(bodyBytes)}${args.gzip ? ' gzip' : ''}`);
+    log(`generated ${fmt(LINES)} lines of ${LOG_DAY} (${fmt(deliveryLines)} delivery + ${fmt(LINES - deliveryLines)} cleanup, qmgr from= and removed) in ${fmt(generated.seconds, 1)} s: ${generated.chunks.length} chunks, ${mb(bodyBytes)}${args.gzip ? ' gzip' : ''}`);
 
     const port = await freePort();
     log(`starting the server on port ${port} (npx tsx scripts/start.ts; builds first when the build is missing or stale)`);
@@ -410,7 +410,7 @@ async function main(): Promise<number> {
     const fraction = eventsPerS / copyRowsPerS;
     const verdict = (ok: boolean) => (ok ? 'ok' : 'MISS');
     const rows: Array<[string, string]> = [
-      ['lines', `${fmt(LINES)} (${fmt(deliveryLines)} delivery lines + ${fmt(LINES - deliveryLines)} qmgr from= context lines)`],
+      ['lines', `${fmt(LINES)} (${fmt(deliveryLines)} delivery lines + ${fmt(LINES - deliveryLines)} cleanup, qmgr from= and removed context lines)`],
       ['events stored', `${fmt(accepted)} (duplicates 0, rejected 0; delivery_event count matches)`],
       ['requests', `${generated.chunks.length} × ${fmt(CHUNK_LINES)} lines, ${CONCURRENCY} concurrent clients, ${args.gzip ? 'gzip' : 'plain'} bodies, ${mb(bodyBytes)} in all`],
       ['seconds', fmt(seconds, 2)],

@@ -36,24 +36,45 @@ function parseAll(text: string): { events: ParsedEvent[]; rejects: string[] } {
   return { events, rejects };
 }
 
-// 30 000 lines over a day put about 2 000 lines in the 90-minute episode.
-const sample = generate({ totalLines: 30_000, chunkLines: 7_000, seed: 42 });
+// 60 000 lines over a day put about 4 000 lines, 1 000 of them delivery attempts, in the 90-minute episode.
+const sample = generate({ totalLines: 60_000, chunkLines: 14_000, seed: 42 });
 const parsed = parseAll(sample.text);
 const normalized = parsed.events.map(enrichEvent);
 
 test('exactly the requested lines, in chunks of the requested size, each ending in a newline', () => {
-  expect(sample.lines).toBe(30_000);
+  expect(sample.lines).toBe(60_000);
   expect(sample.chunks).toBe(5);
-  expect(sample.text.split('\n')).toHaveLength(30_001);
+  expect(sample.text.split('\n')).toHaveLength(60_001);
   expect(sample.text.endsWith('\n')).toBe(true);
 });
 
-test('every smtp status line parses as one event with the real Postfix parser; qmgr lines are context', () => {
+test('every smtp status line parses as one event with the real Postfix parser; cleanup and qmgr lines are context', () => {
   expect(parsed.rejects).toEqual([]);
   expect(parsed.events).toHaveLength(sample.deliveryLines);
-  const qmgrLines = sample.text.match(/\/qmgr\[\d+\]: [0-9A-F]{10}: from=<[^>]+>, size=\d+, nrcpt=1 \(queue active\)\n/g) ?? [];
-  expect(qmgrLines.length + sample.deliveryLines).toBe(sample.lines);
-  expect(qmgrLines.length).toBeGreaterThan(sample.lines * 0.4);
+  const count = (re: RegExp) => (sample.text.match(re) ?? []).length;
+  const cleanup = count(/\/cleanup\[\d+\]: [0-9A-F]{10}: message-id=<[0-9A-F]{16}@[a-z.]+>\n/g);
+  const from = count(/\/qmgr\[\d+\]: [0-9A-F]{10}: from=<[^>]+>, size=\d+, nrcpt=1 \(queue active\)\n/g);
+  const removed = count(/\/qmgr\[\d+\]: [0-9A-F]{10}: removed\n/g);
+  expect(cleanup + from + removed + sample.deliveryLines).toBe(sample.lines);
+  // qmgr activates each message right after cleanup; the last message of the log may have lost its from= line.
+  expect(cleanup - from).toBeGreaterThanOrEqual(0);
+  expect(cleanup - from).toBeLessThanOrEqual(1);
+  // Most messages are delivered or bounced at once and leave the queue; deferred ones stay longer.
+  expect(removed).toBeGreaterThan(cleanup * 0.9);
+  expect(removed).toBeLessThanOrEqual(cleanup);
+});
+
+test('each message\'s lines come in Postfix\'s order: cleanup, qmgr from=, its attempts, then removed after the last one', () => {
+  const order = new Map<string, string[]>();
+  for (const line of sample.text.split('\n').slice(0, -1)) {
+    const m = /\/(cleanup|qmgr|smtp)\[\d+\]: ([0-9A-F]{10}): (message-id|from|to=<[^>]*>, .*status=(\w+)|removed)/.exec(line);
+    if (!m) throw new Error(`unexpected line: ${line}`);
+    const step = m[3] === 'message-id' ? 'cleanup' : m[3] === 'from' ? 'from' : m[3] === 'removed' ? 'removed' : (m[4] as string);
+    order.set(m[2] as string, [...(order.get(m[2] as string) ?? []), step]);
+  }
+  for (const steps of order.values()) expect(steps.join(' ')).toMatch(/^cleanup( from( deferred)*( (sent|bounced) removed)?)?$/);
+  // Delivery lines in the batch of their message's cleanup line carry its Message-ID.
+  expect(parsed.events.filter((e) => e.messageId !== null).length).toBeGreaterThan(parsed.events.length * 0.9);
 });
 
 test('RFC 3339 timestamps, in order, within the one day', () => {
@@ -99,7 +120,7 @@ test('all eight sending IPs are named in Microsoft replies', () => {
 });
 
 test('queue ids are unique per message and no two events share a dedupe key', () => {
-  const queueIds = sample.text.match(/qmgr\[\d+\]: ([0-9A-F]{10}):/g) ?? [];
+  const queueIds = sample.text.match(/cleanup\[\d+\]: ([0-9A-F]{10}):/g) ?? [];
   expect(new Set(queueIds).size).toBe(queueIds.length);
   const keys = new Set(normalized.map((e) => e.dedupeKey.toString('hex')));
   expect(keys.size).toBe(normalized.length);

@@ -1,7 +1,7 @@
 /**
  * A deterministic generator of realistic Postfix syslog for load tests: one UTC day of outbound mail
- * from 2 hosts × 4 Postfix instances (one sending IP each), qmgr `from=` lines interleaved with smtp
- * `status=` lines, retries on Postfix's backoff schedule, and the S77714 "Server busy" episode of the
+ * from 2 hosts × 4 Postfix instances (one sending IP each), each message's cleanup `message-id=`, qmgr `from=`,
+ * smtp `status=` and qmgr `removed` lines interleaved with other messages' lines as Postfix writes them, retries on Postfix's backoff schedule, and the S77714 "Server busy" episode of the
  * 11 October 2023 Microsoft 365 incident (DOMAIN.md) on two of the eight IPs for 90 minutes.
  * Reply texts follow real replies quoted in corpus/responses and corpus/postfix. Pure: no I/O.
  */
@@ -279,6 +279,7 @@ export function* generatePostfixLog(opts: PostfixLogOptions): Generator<PostfixL
   const episodeEnd = episodeStart + s77714Episode.durationMinutes * 60_000;
   const episodeIps = new Set<string>(s77714Episode.ips);
   const qmgrPids = senders.map(() => 1000 + Math.floor(rng() * 30000));
+  const cleanupPids = senders.map(() => 1000 + Math.floor(rng() * 30000));
   const smtpPids = senders.map(() => Array.from({ length: 6 }, () => 2000 + Math.floor(rng() * 60000)));
   const spacingMs = DAY_MS / Math.max(totalLines, 1);
 
@@ -329,6 +330,12 @@ export function* generatePostfixLog(opts: PostfixLogOptions): Generator<PostfixL
       deferral: null,
     };
   };
+
+  const cleanupLine = (t: number, m: Message): string =>
+    `${stamp(t)} ${m.sender.host} ${m.sender.instance}/cleanup[${cleanupPids[senders.indexOf(m.sender)]}]: ${m.queueId}: message-id=<${m.messageId}>\n`;
+
+  const removedLine = (t: number, m: Message): string =>
+    `${stamp(t)} ${m.sender.host} ${m.sender.instance}/qmgr[${qmgrPids[senders.indexOf(m.sender)]}]: ${m.queueId}: removed\n`;
 
   const qmgrLine = (t: number, m: Message): string =>
     `${stamp(t)} ${m.sender.host} ${m.sender.instance}/qmgr[${qmgrPids[senders.indexOf(m.sender)]}]: ${m.queueId}: from=<${pick(rng, senderAddresses)}>, size=${m.sizeBytes}, nrcpt=1 (queue active)\n`;
@@ -425,7 +432,10 @@ export function* generatePostfixLog(opts: PostfixLogOptions): Generator<PostfixL
     }
   };
 
-  /** One smtp status line; schedules the next attempt after a deferral. */
+  /** Lines Postfix writes right after the one just written, at the same time: qmgr `from=` after cleanup, `removed` after the last attempt. */
+  const follow: string[] = [];
+
+  /** One smtp status line; schedules the next attempt after a deferral, or has `removed` follow the last one. */
   const attemptLine = (t: number, m: Message, heap: AttemptHeap): string => {
     m.attempts += 1;
     const relay = `${m.dest.mx}[${pick(rng, m.dest.mxIps)}]`;
@@ -451,6 +461,8 @@ export function* generatePostfixLog(opts: PostfixLogOptions): Generator<PostfixL
       dsn = m.dest.kind === 'microsoft-365' || m.dest.kind === 'outlook' ? '2.6.0' : '2.0.0';
       detail = sentReply(t, m);
     }
+    // Delivered or bounced, the message leaves the queue: qmgr logs `removed` right after the status line.
+    if (deferral === null) follow.push(removedLine(t, m));
     // delays=a/b/c/d: before the active queue, in it, connection setup, transmission; they add up to delay.
     const delay = (t - m.arrivedAt) / 1000;
     const connect = Math.min(0.05 + rng() * 0.4, delay * 0.4);
@@ -469,7 +481,9 @@ export function* generatePostfixLog(opts: PostfixLogOptions): Generator<PostfixL
   let lines = 0;
   let deliveryLines = 0;
   while (emitted < totalLines) {
-    if (heap.peekAt() <= arrivalAt) {
+    const followed = follow.shift();
+    if (followed !== undefined) out.write(followed);
+    else if (heap.peekAt() <= arrivalAt) {
       const next = heap.pop() as { at: number; item: Message };
       clock = next.at;
       out.write(attemptLine(next.at, next.item, heap));
@@ -477,7 +491,8 @@ export function* generatePostfixLog(opts: PostfixLogOptions): Generator<PostfixL
     } else {
       clock = arrivalAt;
       const m = newMessage(arrivalAt);
-      out.write(qmgrLine(arrivalAt, m));
+      out.write(cleanupLine(arrivalAt, m));
+      follow.push(qmgrLine(arrivalAt, m));
       // The smtp agent picks the message up within a few seconds of qmgr activating it.
       heap.push(arrivalAt + 200 + rng() * 2800, m);
       arrivalAt = nextArrival();
