@@ -92,10 +92,38 @@ export async function createStaging(client: PoolClient): Promise<void> {
 /** PostgreSQL's SQLSTATE for a unique key violation. */
 const UNIQUE_VIOLATION = '23505';
 
+/**
+ * Rows in COPY text format collected as UTF-8 bytes, each written as soon as it is made: appending thousands of rows
+ * to one string and encoding it at the end cost a third more CPU, most of it flattening the string.
+ */
+export class CopyRows {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  private length = 0;
+
+  get isEmpty(): boolean {
+    return this.length === 0;
+  }
+
+  add(row: string): void {
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    const room = row.length * 3;
+    if (this.length + room > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + room));
+      this.buf.copy(bigger, 0, 0, this.length);
+      this.buf = bigger;
+    }
+    this.length += this.buf.write(row, this.length, 'utf8');
+  }
+
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
 /** Runs a COPY … FROM STDIN of rows in COPY text format; returns the rows copied. */
-export async function copyInto(client: PoolClient, statement: string, rows: string): Promise<number> {
+export async function copyInto(client: PoolClient, statement: string, rows: CopyRows): Promise<number> {
   const stream = client.query(copyFrom(statement));
-  await pipeline(Readable.from([rows]), stream);
+  await pipeline(Readable.from([rows.bytes()]), stream);
   return stream.rowCount;
 }
 
@@ -114,9 +142,9 @@ export async function writeEvents(client: PoolClient, organizationId: string, ba
   );
   const storedKeys = new Set(stored.map((r) => r.dedupe_key.toString('hex')));
   const prefix = `${organizationId}\t${batchId}\t`;
-  let rows = '';
-  for (const e of events) if (!storedKeys.has(e.dedupeKey.toString('hex'))) rows += prefix + copyRow(e);
-  if (rows === '') return 0;
+  const rows = new CopyRows();
+  for (const e of events) if (!storedKeys.has(e.dedupeKey.toString('hex'))) rows.add(prefix + copyRow(e));
+  if (rows.isEmpty) return 0;
   await client.query('SAVEPOINT write_part');
   try {
     const copied = await copyInto(client, `COPY delivery_event (organization_id, batch_id, ${columns.join(', ')}) FROM STDIN`, rows);
@@ -126,8 +154,8 @@ export async function writeEvents(client: PoolClient, organizationId: string, ba
     if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
     await client.query('ROLLBACK TO SAVEPOINT write_part');
   }
-  let staged = '';
-  for (const e of events) staged += copyRow(e);
+  const staged = new CopyRows();
+  for (const e of events) staged.add(copyRow(e));
   await copyInto(client, `COPY ingest_staging (${columns.join(', ')}) FROM STDIN`, staged);
   const { rowCount } = await client.query(
     `INSERT INTO delivery_event (organization_id, batch_id, ${columns.join(', ')})

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { LineParser } from './types';
-import { copyInt32, copyInto, copyText } from './write-batch';
+import { copyInt32, copyInto, CopyRows, copyText } from './write-batch';
 
 /**
  * Postfix context kept between batches (postfix_context): what cleanup and qmgr lines said about messages still
@@ -24,13 +24,14 @@ export type KeptContext = ReturnType<NonNullable<LineParser['keptContext']>>;
  */
 export async function writePostfixContext(client: PoolClient, organizationId: string, kept: KeptContext): Promise<void> {
   if (kept.contexts.length === 0 && kept.removed.length === 0) return;
-  let rows = '';
+  const rows = new CopyRows();
   for (const c of kept.contexts) {
-    rows +=
+    rows.add(
       `${copyText(c.host)}\t${copyText(c.instance)}\t${copyText(c.queueId)}\t${c.isStart ? 't' : 'f'}\t${copyText(c.messageId)}\t` +
-      `${copyText(c.sender)}\t${copyInt32(c.sizeBytes)}\t${c.firstSeenAt.toISOString()}\t\\N\n`;
+      `${copyText(c.sender)}\t${copyInt32(c.sizeBytes)}\t${c.firstSeenAt.toISOString()}\t\\N\n`,
+    );
   }
-  for (const r of kept.removed) rows += `${copyText(r.host)}\t${copyText(r.instance)}\t${copyText(r.queueId)}\tf\t\\N\t\\N\t\\N\t\\N\t${r.removedAt.toISOString()}\n`;
+  for (const r of kept.removed) rows.add(`${copyText(r.host)}\t${copyText(r.instance)}\t${copyText(r.queueId)}\tf\t\\N\t\\N\t\\N\t\\N\t${r.removedAt.toISOString()}\n`);
   await copyInto(client, 'COPY ingest_context (host, instance, queue_id, is_start, message_id, sender, size_bytes, first_seen_at, removed_at) FROM STDIN', rows);
   await client.query(
     `WITH started AS (
