@@ -77,6 +77,8 @@ function field(head: string, name: FieldName): string | null {
  * Returns null for any other message.
  */
 export function parsePostfixStatus(message: string): PostfixStatus | null {
+  // Most lines of a log (cleanup, qmgr from= and removed, smtpd) have no status: one scan rejects them.
+  if (!message.includes(', status=')) return null;
   const m = /^\s*(?:([0-9A-Za-z]{5,20}): )?((?:to|from)=[\s\S]*?), status=([A-Za-z][A-Za-z-]*)([\s\S]*)$/.exec(message);
   if (!m) return null;
   const [, queueId, head = '', status = '', tail = ''] = m;
@@ -182,8 +184,8 @@ function createPostfixParser(ctx: ParseContext): LineParser {
       const m = /^([0-9A-Za-z]{5,20}): ([\s\S]*)$/.exec(message.trim());
       if (!m) return [];
       const [, queueId = '', body = ''] = m;
-      const from = /^from=(<[^>]*>), size=(\d+),/.exec(body);
-      const messageId = /^message-id=(<[^>]*>|\S*)/.exec(body);
+      const from = body.startsWith('from=') ? /^from=(<[^>]*>), size=(\d+),/.exec(body) : null;
+      const messageId = body.startsWith('message-id=') ? /^message-id=(<[^>]*>|\S*)/.exec(body) : null;
       const key = keyOf(queueId);
       if (from) {
         // qmgr logs from= each time the message enters the active queue, its first delivery and every retry.

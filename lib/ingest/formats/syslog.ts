@@ -107,7 +107,8 @@ export interface SyslogLine {
   message: string;
 }
 
-const tagPattern = /^([^\s[\]:]+)(?:\[\d+\])?: /;
+/** `<host> <program>[<pid>]: ` after the timestamp. */
+const hostAndTagPattern = /^(\S+) ([^\s[\]:]+)(?:\[\d+\])?: /;
 
 /**
  * Splits `<timestamp> <host> <program>[<pid>]: <message>`. Also accepts a bare `program[pid]: message`
@@ -116,12 +117,8 @@ const tagPattern = /^([^\s[\]:]+)(?:\[\d+\])?: /;
 export function splitSyslogLine(text: string, ctx: ParseContext): SyslogLine {
   const stamp = matchIsoTimestamp(text, ctx.utcOffsetMinutes) ?? matchClassicTimestamp(text, ctx);
   if (stamp !== null) {
-    const hostMatch = /^(\S+) /.exec(stamp.rest);
-    const afterHost = hostMatch ? stamp.rest.slice(hostMatch[0].length) : stamp.rest;
-    const tag = tagPattern.exec(afterHost);
-    if (hostMatch && tag) {
-      return { occurredAt: stamp.occurredAt, host: hostMatch[1] ?? null, program: tag[1] ?? null, message: afterHost.slice(tag[0].length) };
-    }
+    const prefix = hostAndTagPattern.exec(stamp.rest);
+    if (prefix) return { occurredAt: stamp.occurredAt, host: prefix[1] ?? null, program: prefix[2] ?? null, message: stamp.rest.slice(prefix[0].length) };
     return { occurredAt: stamp.occurredAt, host: null, program: null, message: stamp.rest };
   }
   const tag = /^([^\s[\]:]+)\[\d+\]: /.exec(text);
