@@ -48,6 +48,9 @@ function domainOf(address: string | null): string | null {
   return address.slice(at + 1).trim().toLowerCase().replace(/\.$/, '') || null;
 }
 
+/** Length of every dedupe key: the first 16 bytes of a SHA-256. */
+export const DEDUPE_KEY_BYTES = 16;
+
 /**
  * Stable de-duplication key: the provider's event id where it has one; for Postfix, source + host + queue id +
  * recipient + time + outcome, which a delivery line carries by itself, so it gets the same key whether or not its
@@ -64,7 +67,7 @@ export function dedupeKey(e: ParsedEvent): Buffer {
       : e.source === 'exim'
         ? [e.source, e.sourceHost ?? '', e.queueId ?? '', e.recipient ?? '', String(e.occurredAt.getTime()), e.outcome, e.reply ?? '', e.mxIp ?? '']
         : [e.source, e.sourceHost ?? '', e.queueId ?? '', e.messageId ?? '', e.recipient ?? e.recipientDomain ?? '', String(e.occurredAt.getTime()), e.outcome, e.enhancedCode ?? '', e.reply ?? '', e.mxIp ?? ''];
-  return hash('sha256', parts.join('\u0000'), 'buffer').subarray(0, 16);
+  return hash('sha256', parts.join('\u0000'), 'buffer').subarray(0, DEDUPE_KEY_BYTES);
 }
 
 /**

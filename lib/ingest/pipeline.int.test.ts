@@ -201,3 +201,30 @@ test('events repeated within a body, or sent by two batches at once, are stored 
   await writeRebuildRollups(twice);
   expect(await derivedRows(twice)).toEqual(live);
 });
+
+test('the stored dedupe keys among a part\'s keys are found exactly, the organisation\'s own only', async () => {
+  const { createOrganization } = await import('@/lib/auth/accounts');
+  const org = (await createOrganization({ slug: 'stored-keys' })).id;
+  const other = (await createOrganization({ slug: 'stored-keys-other' })).id;
+  const large = LARGE as { data: Buffer; deliveryLines: number };
+  const [first] = [...generatePostfixLog({ totalLines: 4_000, chunkLines: 4_000, seed: 5 })];
+  await ingest((first as { data: Buffer }).data, { organizationId: org, format: 'postfix' });
+  await ingest(large.data, { organizationId: other, format: 'postfix' });
+  const { pool } = await import('@/lib/db/client');
+  const { readStoredKeys } = await import('./write-batch');
+  const { rows } = await pool().query<{ dedupe_key: Buffer }>('SELECT dedupe_key FROM delivery_event WHERE organization_id = $1 ORDER BY occurred_at LIMIT 300', [org]);
+  const { rows: others } = await pool().query<{ dedupe_key: Buffer }>('SELECT dedupe_key FROM delivery_event WHERE organization_id = $1 LIMIT 300', [other]);
+  const stored = rows.map((r) => r.dedupe_key);
+  expect(stored).toHaveLength(300);
+  const fresh = Array.from({ length: 300 }, (_, i) => Buffer.from(`${String(i).padStart(4, '0')}-not-stored!`));
+  const mixed = stored.flatMap((k, i) => [fresh[i] as Buffer, k, (others[i] as { dedupe_key: Buffer }).dedupe_key]);
+  const client = await pool().connect();
+  try {
+    const found = await readStoredKeys(client, org, mixed);
+    expect([...found].sort()).toEqual(stored.map((k) => k.toString('hex')).sort());
+    expect(await readStoredKeys(client, org, [])).toEqual(new Set());
+    await expect(readStoredKeys(client, org, [Buffer.from('short')])).rejects.toThrow(/16 bytes/);
+  } finally {
+    client.release();
+  }
+});
