@@ -46,3 +46,28 @@ test('property: classic dates are never more than a day after now', () => {
     ),
   );
 });
+
+test('property: ISO timestamps read in any order give the instant Date.parse gives, whatever was read before', () => {
+  const stamp = fc.record({
+    ms: fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2099, 11, 31) }),
+    fraction: fc.stringMatching(/^\d{0,9}$/),
+    zone: fc.constantFrom(undefined, 'Z', '+01:00', '-05:30', '+0000', '-0800', ' +0100'),
+    offset: fc.constantFrom(0, 120, -300),
+    separator: fc.constantFrom('T', ' '),
+  });
+  fc.assert(
+    fc.property(fc.array(stamp, { minLength: 1, maxLength: 6 }), fc.boolean(), (stamps, sameSecond) => {
+      for (const st of stamps) {
+        const wall = new Date(sameSecond ? stamps[0]!.ms : st.ms).toISOString();
+        const text = `${wall.slice(0, 10)}${st.separator}${wall.slice(11, 19)}${st.fraction === '' ? '' : `.${st.fraction}`}${st.zone ?? ''} mx1 x`;
+        const zone = st.zone === undefined ? null : st.zone.trim() === 'Z' ? 'Z' : st.zone.trim().replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
+        const ms = Number(`${st.fraction}000`.slice(0, 3));
+        const expected = Date.parse(`${wall.slice(0, 19)}${zone ?? 'Z'}`) + ms - (zone === null ? st.offset * 60_000 : 0);
+        const found = matchIsoTimestamp(text, st.offset);
+        expect(found?.occurredAt.getTime()).toBe(expected);
+        expect(found?.rest).toBe('mx1 x');
+      }
+    }),
+    { numRuns: 300 },
+  );
+});

@@ -30,17 +30,21 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /**
- * The UTC instant of a wall-clock time `offsetMinutes` east of UTC; null when the fields name no real time (Feb 30,
- * 25:00) or a year before 100 (Date.UTC would read 0050 as 1950). Checked by arithmetic: one Date per line, not two.
+ * The UTC instant (ms) of a wall-clock time `offsetMinutes` east of UTC; null when the fields name no real time (Feb 30,
+ * 25:00) or a year before 100 (Date.UTC would read 0050 as 1950). Checked by arithmetic, without a Date.
  */
-function toInstant(c: Clock, offsetMinutes: number): Date | null {
+function toInstant(c: Clock, offsetMinutes: number): number | null {
   if (c.hour > 23 || c.minute > 59 || c.second > 59) return null;
   if (!(c.year >= 100) || !(c.month >= 0 && c.month <= 11) || !(c.day >= 1 && c.day <= daysInMonth(c.year, c.month))) return null;
-  return new Date(Date.UTC(c.year, c.month, c.day, c.hour, c.minute, c.second, c.millisecond) - offsetMinutes * MINUTE_MS);
+  return Date.UTC(c.year, c.month, c.day, c.hour, c.minute, c.second, c.millisecond) - offsetMinutes * MINUTE_MS;
 }
 
+/** Milliseconds of a decimal fraction of a second: its first three digits (`5` → 500, `123456` → 123). */
 function fractionToMs(fraction: string | undefined): number {
-  return fraction === undefined ? 0 : Math.floor(Number(`0.${fraction}`) * 1000);
+  if (fraction === undefined) return 0;
+  let ms = 0;
+  for (let i = 0; i < 3; i += 1) ms = ms * 10 + (i < fraction.length ? fraction.charCodeAt(i) - 48 : 0);
+  return ms;
 }
 
 function zoneOffsetMinutes(zone: string): number {
@@ -49,6 +53,9 @@ function zoneOffsetMinutes(zone: string): number {
   const digits = zone.slice(1).replace(':', '');
   return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
 }
+
+/** The last second an ISO timestamp named, with its zone and default offset, and its instant: log lines come in runs of the same second. */
+let lastSecond: { text: string; zone: string | undefined; offset: number; ms: number | null } = { text: '', zone: undefined, offset: NaN, ms: null };
 
 export interface TimestampMatch {
   occurredAt: Date;
@@ -65,12 +72,16 @@ const isoPattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\
 export function matchIsoTimestamp(text: string, utcOffsetMinutes: number): TimestampMatch | null {
   const m = isoPattern.exec(text);
   if (!m) return null;
-  const [, y, mo, d, h, mi, s, fraction, zone] = m;
-  const occurredAt = toInstant(
-    { year: Number(y), month: Number(mo) - 1, day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s), millisecond: fractionToMs(fraction) },
-    zone === undefined ? utcOffsetMinutes : zoneOffsetMinutes(zone),
-  );
-  return occurredAt === null ? null : { occurredAt, rest: text.slice(m[0].length) };
+  // The pattern's first 19 characters: YYYY-MM-DD, T or space, HH:MM:SS.
+  const second = text.slice(0, 19);
+  const zone = m[8];
+  if (second !== lastSecond.text || zone !== lastSecond.zone || utcOffsetMinutes !== lastSecond.offset) {
+    const [, y, mo, d, h, mi, s] = m;
+    const clock = { year: Number(y), month: Number(mo) - 1, day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s), millisecond: 0 };
+    lastSecond = { text: second, zone, offset: utcOffsetMinutes, ms: toInstant(clock, zone === undefined ? utcOffsetMinutes : zoneOffsetMinutes(zone)) };
+  }
+  if (lastSecond.ms === null) return null;
+  return { occurredAt: new Date(lastSecond.ms + fractionToMs(m[7])), rest: text.slice(m[0].length) };
 }
 
 const classicPattern = /^([A-Za-z]{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:\s+|$)/;
@@ -91,8 +102,8 @@ export function matchClassicTimestamp(text: string, ctx: ParseContext): Timestam
   // Up to 8 years back, so that 29 February finds a leap year.
   for (let year = localNowYear + 1; year >= localNowYear - 8; year -= 1) {
     const clock = { year, month, day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s), millisecond: fractionToMs(fraction) };
-    const occurredAt = toInstant(clock, ctx.utcOffsetMinutes);
-    if (occurredAt !== null && occurredAt.getTime() <= latest) return { occurredAt, rest: text.slice(m[0].length) };
+    const ms = toInstant(clock, ctx.utcOffsetMinutes);
+    if (ms !== null && ms <= latest) return { occurredAt: new Date(ms), rest: text.slice(m[0].length) };
   }
   return null;
 }
