@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { admin, signIn, s77714Reply } from './support';
 
 const MINUTE_MS = 60_000;
-/** How long the spec waits for detection (it runs ~2 s after each batch and every 60 s). */
+/** How long the spec waits for detection (it runs 2 s after the last of a burst of batches, 10 s at most after the first, and every 60 s). */
 const DETECTION_WAIT_MS = 30_000;
 
 const IPS = ['203.0.113.7', '203.0.113.8', '203.0.113.9'];

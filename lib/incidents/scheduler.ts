@@ -1,19 +1,24 @@
 import { db } from '@/lib/db/client';
+import { Coalescer } from './coalesce';
 import { queueDepthFromState } from './queue-source';
 import { runDetection } from './run-detection';
 
-/** After a batch, detection for that organisation runs once this many ms later, however many batches arrive meanwhile. */
-const DEBOUNCE_MS = 2_000;
+/**
+ * After a batch, detection for that organisation runs once no batch has come for QUIET_MS, and at the latest MAX_WAIT_MS
+ * after the first batch: a burst of batches (a log sent in parts, a shipper catching up) is evaluated once, not again
+ * every 2 s while it lasts; a steady stream still gets a run every 10 s.
+ */
+const QUIET_MS = 2_000;
+const MAX_WAIT_MS = 10_000;
 /** Detection also runs on a timer, so time passing alone escalates, recovers or resolves incidents. */
 export const DETECTION_INTERVAL_MS = 60_000;
 
 const globalForScheduler = globalThis as unknown as {
-  ddDetectionTimers?: Map<string, ReturnType<typeof setTimeout>>;
+  ddDetectionRequests?: Coalescer;
   ddDetectionInterval?: ReturnType<typeof setInterval>;
   ddDetectionRunning?: Set<string>;
   ddDetectionAgain?: Set<string>;
 };
-const pending = (globalForScheduler.ddDetectionTimers ??= new Map());
 /** Organisations whose detection is running in this process, and those asked for again meanwhile. */
 const running = (globalForScheduler.ddDetectionRunning ??= new Set());
 const again = (globalForScheduler.ddDetectionAgain ??= new Set());
@@ -41,15 +46,11 @@ export async function runDetectionSafely(organizationId: string): Promise<void> 
   }
 }
 
+const requests = (globalForScheduler.ddDetectionRequests ??= new Coalescer(QUIET_MS, MAX_WAIT_MS, (organizationId) => void runDetectionSafely(organizationId)));
+
 /** Asks for a detection run for an organisation soon (coalesced). */
 export function scheduleDetection(organizationId: string): void {
-  if (pending.has(organizationId)) return;
-  const timer = setTimeout(() => {
-    pending.delete(organizationId);
-    void runDetectionSafely(organizationId);
-  }, DEBOUNCE_MS);
-  timer.unref?.();
-  pending.set(organizationId, timer);
+  requests.request(organizationId);
 }
 
 /** Starts the per-process timer running detection for every organisation (idempotent). */
