@@ -125,8 +125,8 @@ interface Remembered extends QueueKey {
   messageId: string | null | undefined;
   /** The batch saw the message start (cleanup) or the queue id freed before it (`removed`): earlier batches' context does not apply. */
   isFromStart: boolean;
-  /** Log time of the first of its lines in the batch; null for lines without a timestamp. */
-  firstSeenAt: Date | null;
+  /** Log time (ms) of the first of its lines in the batch; null for lines without a timestamp. */
+  firstSeenAtMs: number | null;
 }
 
 function lastPart(program: string): string {
@@ -158,7 +158,7 @@ function setBounded<V>(map: Map<string, V>, key: string, value: V): void {
 function createPostfixParser(ctx: ParseContext): LineParser {
   const memory = new Map<string, Remembered>();
   /** Queue ids whose message left the queue (`removed`) in this batch and did not start again. */
-  const removed = new Map<string, QueueKey & { removedAt: Date | null }>();
+  const removed = new Map<string, QueueKey & { removedAtMs: number | null }>();
   const relays = new Map<string, HostAndIp | null>();
 
   function relayOf(relay: string): HostAndIp | null {
@@ -172,7 +172,7 @@ function createPostfixParser(ctx: ParseContext): LineParser {
   }
 
   function push(text: string, line: number): ParseOutput[] {
-    const { occurredAt, host, program, message } = splitSyslogLine(text.endsWith('\r') ? text.replace(/\r+$/, '') : text, ctx);
+    const { occurredAtMs, host, program, message } = splitSyslogLine(text.endsWith('\r') ? text.replace(/\r+$/, '') : text, ctx);
     if (program !== null && !/^postfix/i.test(program)) return [];
     // Queue ids are unique per host and Postfix instance (multi-instance: postfix-out2/…).
     const slash = program === null ? -1 : program.indexOf('/');
@@ -189,7 +189,7 @@ function createPostfixParser(ctx: ParseContext): LineParser {
       const key = keyOf(queueId);
       if (from) {
         // qmgr logs from= each time the message enters the active queue, its first delivery and every retry.
-        const known = memory.get(key) ?? { host: host ?? '', instance, queueId, sender: null, sizeBytes: null, messageId: undefined, isFromStart: removed.has(key), firstSeenAt: occurredAt };
+        const known = memory.get(key) ?? { host: host ?? '', instance, queueId, sender: null, sizeBytes: null, messageId: undefined, isFromStart: removed.has(key), firstSeenAtMs: occurredAtMs };
         known.sender = unbracketAddress(from[1] ?? '');
         known.sizeBytes = Number(from[2]);
         setBounded(memory, key, known);
@@ -197,10 +197,10 @@ function createPostfixParser(ctx: ParseContext): LineParser {
         // cleanup logs message-id= once, when the message enters the queue: the start of its story.
         removed.delete(key);
         const messageIdValue = unbracketAddress(messageId[1] ?? '');
-        setBounded(memory, key, { host: host ?? '', instance, queueId, sender: null, sizeBytes: null, messageId: messageIdValue, isFromStart: true, firstSeenAt: occurredAt });
+        setBounded(memory, key, { host: host ?? '', instance, queueId, sender: null, sizeBytes: null, messageId: messageIdValue, isFromStart: true, firstSeenAtMs: occurredAtMs });
       } else if (body === 'removed') {
         memory.delete(key);
-        setBounded(removed, key, { host: host ?? '', instance, queueId, removedAt: occurredAt });
+        setBounded(removed, key, { host: host ?? '', instance, queueId, removedAtMs: occurredAtMs });
       } else if (/\bstatus=/.test(body) && program !== null && attemptAgents.has(lastPart(program))) {
         return [{ kind: 'reject', line, reason: 'unrecognised Postfix delivery-status line (expected to=<…>, relay=…, status=…)' }];
       }
@@ -210,7 +210,7 @@ function createPostfixParser(ctx: ParseContext): LineParser {
     const outcome = outcomeByStatus.get(status.status.toLowerCase());
     if (outcome === undefined || !isAttempt(program, status, outcome)) return [];
     if (status.detail?.startsWith('delivery temporarily suspended')) return [];
-    if (occurredAt === null) {
+    if (occurredAtMs === null) {
       return [{ kind: 'reject', line, reason: 'no timestamp: a Postfix delivery-status line without its syslog date cannot be placed in time' }];
     }
 
@@ -219,7 +219,7 @@ function createPostfixParser(ctx: ParseContext): LineParser {
     const read = outcome === 'expired' || status.detail === null ? null : readPostfixReply(status.detail);
     const relay = status.relay === null ? null : relayOf(status.relay);
     const event: ParsedEvent = {
-      occurredAt,
+      occurredAt: new Date(occurredAtMs),
       source: 'postfix',
       sourceHost: host,
       queueId: status.queueId,
@@ -246,15 +246,15 @@ function createPostfixParser(ctx: ParseContext): LineParser {
   function keptContext(): ReturnType<NonNullable<LineParser['keptContext']>> {
     const contexts: MessageContext[] = [];
     memory.forEach((r, key) => {
-      if (r.firstSeenAt === null || removed.has(key)) return;
+      if (r.firstSeenAtMs === null || removed.has(key)) return;
       contexts.push({
         host: r.host, instance: r.instance, queueId: r.queueId, isStart: r.messageId !== undefined, messageId: r.messageId ?? null,
-        sender: r.sender, sizeBytes: r.sizeBytes, firstSeenAt: r.firstSeenAt,
+        sender: r.sender, sizeBytes: r.sizeBytes, firstSeenAt: new Date(r.firstSeenAtMs),
       });
     });
     const gone: Array<QueueKey & { removedAt: Date }> = [];
     removed.forEach((r) => {
-      if (r.removedAt !== null) gone.push({ host: r.host, instance: r.instance, queueId: r.queueId, removedAt: r.removedAt });
+      if (r.removedAtMs !== null) gone.push({ host: r.host, instance: r.instance, queueId: r.queueId, removedAt: new Date(r.removedAtMs) });
     });
     return { contexts, removed: gone };
   }

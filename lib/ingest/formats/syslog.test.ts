@@ -22,13 +22,13 @@ test('classic timestamps: 29 February goes back to the last leap year; invalid m
 
 test('splitSyslogLine: full prefix, tag without date, bare message', () => {
   expect(splitSyslogLine('Jun  3 10:40:57 mail postfix/sender-cleanup/cleanup[9709]: 4AA091855DA0: message-id=<a@b>', ctx)).toEqual({
-    occurredAt: new Date('2023-06-03T10:40:57Z'),
+    occurredAtMs: Date.parse('2023-06-03T10:40:57Z'),
     host: 'mail',
     program: 'postfix/sender-cleanup/cleanup',
     message: '4AA091855DA0: message-id=<a@b>',
   });
-  expect(splitSyslogLine('postfix/smtp[9978]: E491D4296: to=<x@y>', ctx)).toEqual({ occurredAt: null, host: null, program: 'postfix/smtp', message: 'E491D4296: to=<x@y>' });
-  expect(splitSyslogLine(' to=<x@y>, status=sent', ctx)).toEqual({ occurredAt: null, host: null, program: null, message: ' to=<x@y>, status=sent' });
+  expect(splitSyslogLine('postfix/smtp[9978]: E491D4296: to=<x@y>', ctx)).toEqual({ occurredAtMs: null, host: null, program: 'postfix/smtp', message: 'E491D4296: to=<x@y>' });
+  expect(splitSyslogLine(' to=<x@y>, status=sent', ctx)).toEqual({ occurredAtMs: null, host: null, program: null, message: ' to=<x@y>, status=sent' });
 });
 
 test('property: classic dates are never more than a day after now', () => {

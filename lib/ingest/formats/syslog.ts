@@ -70,6 +70,12 @@ const isoPattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\
  * and Exim's `2023-10-11 02:17:50.123 +0100`. Without a zone the time is local, `utcOffsetMinutes` east of UTC.
  */
 export function matchIsoTimestamp(text: string, utcOffsetMinutes: number): TimestampMatch | null {
+  const found = matchIsoInstant(text, utcOffsetMinutes);
+  return found === null ? null : { occurredAt: new Date(found.ms), rest: found.rest };
+}
+
+/** matchIsoTimestamp as milliseconds since the epoch, without a Date. */
+function matchIsoInstant(text: string, utcOffsetMinutes: number): { ms: number; rest: string } | null {
   const m = isoPattern.exec(text);
   if (!m) return null;
   // The pattern's first 19 characters: YYYY-MM-DD, T or space, HH:MM:SS.
@@ -81,7 +87,7 @@ export function matchIsoTimestamp(text: string, utcOffsetMinutes: number): Times
     lastSecond = { text: second, zone, offset: utcOffsetMinutes, ms: toInstant(clock, zone === undefined ? utcOffsetMinutes : zoneOffsetMinutes(zone)) };
   }
   if (lastSecond.ms === null) return null;
-  return { occurredAt: new Date(lastSecond.ms + fractionToMs(m[7])), rest: text.slice(m[0].length) };
+  return { ms: lastSecond.ms + fractionToMs(m[7]), rest: text.slice(m[0].length) };
 }
 
 const classicPattern = /^([A-Za-z]{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:\s+|$)/;
@@ -92,6 +98,12 @@ const classicPattern = /^([A-Za-z]{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\
  * read on 2 January belongs to the previous year; a line is never placed in the future beyond clock skew).
  */
 export function matchClassicTimestamp(text: string, ctx: ParseContext): TimestampMatch | null {
+  const found = matchClassicInstant(text, ctx);
+  return found === null ? null : { occurredAt: new Date(found.ms), rest: found.rest };
+}
+
+/** matchClassicTimestamp as milliseconds since the epoch, without a Date. */
+function matchClassicInstant(text: string, ctx: ParseContext): { ms: number; rest: string } | null {
   const m = classicPattern.exec(text);
   if (!m) return null;
   const [, mon, d, h, mi, s, fraction] = m;
@@ -103,14 +115,17 @@ export function matchClassicTimestamp(text: string, ctx: ParseContext): Timestam
   for (let year = localNowYear + 1; year >= localNowYear - 8; year -= 1) {
     const clock = { year, month, day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s), millisecond: fractionToMs(fraction) };
     const ms = toInstant(clock, ctx.utcOffsetMinutes);
-    if (ms !== null && ms <= latest) return { occurredAt: new Date(ms), rest: text.slice(m[0].length) };
+    if (ms !== null && ms <= latest) return { ms, rest: text.slice(m[0].length) };
   }
   return null;
 }
 
 export interface SyslogLine {
-  /** null when the line carries no (valid) timestamp, e.g. a message copied without its prefix. */
-  occurredAt: Date | null;
+  /**
+   * Milliseconds since the epoch (a number: most lines of a log are context lines whose time is seldom needed, and
+   * Dates cost more than numbers); null when the line carries no (valid) timestamp, e.g. a message copied without its prefix.
+   */
+  occurredAtMs: number | null;
   host: string | null;
   /** The syslog tag without the pid: `postfix/smtp`, `postfix-out2/smtp`, `postfix/amavis/smtp`. */
   program: string | null;
@@ -126,13 +141,13 @@ const hostAndTagPattern = /^(\S+) ([^\s[\]:]+)(?:\[\d+\])?: /;
  * (lines quoted without date and host) and a bare message.
  */
 export function splitSyslogLine(text: string, ctx: ParseContext): SyslogLine {
-  const stamp = matchIsoTimestamp(text, ctx.utcOffsetMinutes) ?? matchClassicTimestamp(text, ctx);
+  const stamp = matchIsoInstant(text, ctx.utcOffsetMinutes) ?? matchClassicInstant(text, ctx);
   if (stamp !== null) {
     const prefix = hostAndTagPattern.exec(stamp.rest);
-    if (prefix) return { occurredAt: stamp.occurredAt, host: prefix[1] ?? null, program: prefix[2] ?? null, message: stamp.rest.slice(prefix[0].length) };
-    return { occurredAt: stamp.occurredAt, host: null, program: null, message: stamp.rest };
+    if (prefix) return { occurredAtMs: stamp.ms, host: prefix[1] ?? null, program: prefix[2] ?? null, message: stamp.rest.slice(prefix[0].length) };
+    return { occurredAtMs: stamp.ms, host: null, program: null, message: stamp.rest };
   }
   const tag = /^([^\s[\]:]+)\[\d+\]: /.exec(text);
-  if (tag) return { occurredAt: null, host: null, program: tag[1] ?? null, message: text.slice(tag[0].length) };
-  return { occurredAt: null, host: null, program: null, message: text };
+  if (tag) return { occurredAtMs: null, host: null, program: tag[1] ?? null, message: text.slice(tag[0].length) };
+  return { occurredAtMs: null, host: null, program: null, message: text };
 }
