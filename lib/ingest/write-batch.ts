@@ -237,8 +237,11 @@ export async function foldInserted(client: PoolClient, organizationId: string, b
     [organizationId, batchId],
   );
   await client.query(
+    // ins is materialized and read by every rollup: only their columns, and the reply only where a signature rollup reads it.
     `WITH ins AS (
-       SELECT ${insertedColumns.join(', ')} FROM ingest_inserted
+       SELECT occurred_at, provider, sending_ip, recipient_domain, category, outcome, is_per_recipient, signature, kb_rule,
+              CASE WHEN outcome <> 'delivered' THEN reply END AS reply
+       FROM ingest_inserted
      ), metrics AS (
        ${metricMinuteUpsert('ins', '$1')}
        RETURNING 1
