@@ -232,15 +232,16 @@ export async function completeFromContext(client: PoolClient, organizationId: st
  */
 export async function foldInserted(client: PoolClient, organizationId: string, batchId: string, queueLifetimeSeconds: number): Promise<void> {
   await client.query(
+    // The reply only of failures: the signature rollups' sample is all that reads it.
     `INSERT INTO ingest_inserted (${insertedColumns.join(', ')})
-     SELECT ${insertedColumns.join(', ')} FROM delivery_event WHERE organization_id = $1::uuid AND batch_id = $2::uuid`,
+     SELECT ${insertedColumns.map((c) => (c === 'reply' ? `CASE WHEN outcome <> 'delivered' THEN reply END` : c)).join(', ')}
+     FROM delivery_event WHERE organization_id = $1::uuid AND batch_id = $2::uuid`,
     [organizationId, batchId],
   );
   await client.query(
-    // ins is materialized and read by every rollup: only their columns, and the reply only where a signature rollup reads it.
+    // ins is materialized and read by every rollup: only their columns.
     `WITH ins AS (
-       SELECT occurred_at, provider, sending_ip, recipient_domain, category, outcome, is_per_recipient, signature, kb_rule,
-              CASE WHEN outcome <> 'delivered' THEN reply END AS reply
+       SELECT occurred_at, provider, sending_ip, recipient_domain, category, outcome, is_per_recipient, signature, kb_rule, reply
        FROM ingest_inserted
      ), metrics AS (
        ${metricMinuteUpsert('ins', '$1')}
