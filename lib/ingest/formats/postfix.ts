@@ -184,8 +184,8 @@ function createPostfixParser(ctx: ParseContext): LineParser {
       const m = /^([0-9A-Za-z]{5,20}): ([\s\S]*)$/.exec(message.trim());
       if (!m) return [];
       const [, queueId = '', body = ''] = m;
-      const from = body.startsWith('from=') ? /^from=(<[^>]*>), size=(\d+),/.exec(body) : null;
-      const messageId = body.startsWith('message-id=') ? /^message-id=(<[^>]*>|\S*)/.exec(body) : null;
+      const from = /^from=(<[^>]*>), size=(\d+),/.exec(body);
+      const messageId = /^message-id=(<[^>]*>|\S*)/.exec(body);
       const key = keyOf(queueId);
       if (from) {
         // qmgr logs from= each time the message enters the active queue, its first delivery and every retry.
