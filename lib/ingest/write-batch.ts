@@ -151,7 +151,7 @@ export async function writeEvents(client: PoolClient, organizationId: string, ba
   const storedKeys = await readStoredKeys(client, organizationId, events.map((e) => e.dedupeKey));
   const prefix = `${organizationId}\t${batchId}\t`;
   const rows = new CopyRows();
-  for (const e of events) if (!storedKeys.has(e.dedupeKey.toString('hex'))) rows.add(prefix + copyRow(e));
+  for (const e of events) if (storedKeys.size === 0 || !storedKeys.has(e.dedupeKey.toString('hex'))) rows.add(prefix + copyRow(e));
   if (rows.isEmpty) return 0;
   await client.query('SAVEPOINT write_part');
   try {
