@@ -26,6 +26,21 @@ const ORIGIN = `TIMESTAMPTZ '2000-01-01 00:00:00+00'`;
 /** The minute b with b < ends_at <= b + 1 minute: a message leaving in it is still queued at b, and no longer at b + 1 minute. */
 const LEAVES_MINUTE = `date_bin(interval '1 minute', ends_at - interval '1 microsecond', ${ORIGIN})`;
 
+/**
+ * A new message of `agg` that the queue never shows, so message_state keeps no row of it: final, never deferred, its
+ * arrival and final outcome in the same minute and after that minute's start (queued at no minute boundary: its
+ * +1 and -1 cancel in queue_delta_minute and no bucket end sees it in queue_oldest_*), and every attempt's delay
+ * reported. A delay of a minute or less leaves no room for an earlier attempt arriving in a later batch; where the
+ * delay is unknown (webhooks), arrival is the attempt itself and an earlier attempt could still come, so the row is
+ * kept. Most messages are delivered at their first attempt within seconds: this keeps message_state to the messages
+ * that were ever queued at a minute's start, deferred, or are still waiting (detection and the retry analysis read
+ * only deferred ones), and halves the fold's time. A later attempt under the same key (a queue id reused for the same
+ * recipient) then starts a message of its own, where a rebuild, folding every event of the key at once, merges them.
+ */
+const PASSED_UNSEEN = `final_at IS NOT NULL AND deferrals = 0 AND delays_known
+  AND date_trunc('minute', first_seen) = date_trunc('minute', final_at)
+  AND first_seen > date_bin(interval '1 minute', final_at - interval '1 microsecond', ${ORIGIN})`;
+
 /** Adds the statement's minute_deltas, summed into `table`'s buckets, to `table`. */
 function deltaUpsert(table: string, bucket: string): string {
   return `INSERT INTO ${table} AS q (organization_id, bucket, provider, sending_ip, delta, aged_out)
@@ -84,11 +99,11 @@ export function queueFoldSql(source: Source): string {
 WITH ev AS (
   SELECT decode(md5(concat_ws('|', source, coalesce(source_host, ''), coalesce(queue_id, message_id), coalesce(recipient, recipient_domain, ''))), 'hex') AS k,
          occurred_at, occurred_at - make_interval(secs => greatest(coalesce(delay_seconds, 0), 0)) AS arrived,
-         provider, coalesce(sending_ip, '') AS ip, recipient_domain, outcome
+         provider, coalesce(sending_ip, '') AS ip, recipient_domain, outcome, delay_seconds
   FROM ${source} WHERE coalesce(queue_id, message_id) IS NOT NULL ${orgFilter}
 ), agg AS (
   SELECT k, min(arrived) AS first_seen, max(occurred_at) AS last_attempt, count(*) AS attempts,
-         count(*) FILTER (WHERE outcome = 'deferred') AS deferrals,
+         count(*) FILTER (WHERE outcome = 'deferred') AS deferrals, bool_and(delay_seconds IS NOT NULL) AS delays_known,
          coalesce(array_agg(DISTINCT ip) FILTER (WHERE ip <> ''), '{}') AS ips,
          min(occurred_at) FILTER (WHERE outcome <> 'deferred') AS final_at,
          (array_agg(outcome ORDER BY occurred_at) FILTER (WHERE outcome <> 'deferred'))[1] AS final_outcome,
@@ -97,14 +112,14 @@ WITH ev AS (
          (array_agg(recipient_domain ORDER BY occurred_at DESC))[1] AS recipient_domain
   FROM ev GROUP BY k
 ), old AS (
-  SELECT m.provider, m.sending_ip, m.first_seen_at, m.ends_at, m.final_at
+  SELECT m.message_key AS k, m.provider, m.sending_ip, m.first_seen_at, m.ends_at, m.final_at
   FROM ${stored}
 ), up AS (
   INSERT INTO message_state AS m (organization_id, message_key, provider, sending_ip, recipient_domain, first_seen_at, last_attempt_at,
                                   attempts, deferrals, sending_ips, final_at, final_outcome, ends_at)
   SELECT $1::uuid, k, provider, ip, recipient_domain, first_seen, last_attempt, attempts, deferrals, ips, final_at, final_outcome,
          coalesce(final_at, first_seen + make_interval(secs => $2::int))
-  FROM agg ORDER BY k
+  FROM agg WHERE NOT (${PASSED_UNSEEN}) OR k IN (SELECT k FROM old) ORDER BY k
   ON CONFLICT (organization_id, message_key) DO UPDATE SET
     first_seen_at = least(m.first_seen_at, EXCLUDED.first_seen_at),
     last_attempt_at = greatest(m.last_attempt_at, EXCLUDED.last_attempt_at),

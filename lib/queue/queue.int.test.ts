@@ -85,6 +85,41 @@ test('the incremental queue state equals a rebuild from raw events', async () =>
   expect(await snap()).toEqual(live);
 });
 
+test('a message delivered within the minute it arrived keeps no state row; one queued across a minute start does', async () => {
+  const { createOrganization } = await import('@/lib/auth/accounts');
+  const { pool } = await import('@/lib/db/client');
+  const saved = orgId;
+  orgId = (await createOrganization({ slug: 'first-attempt' })).id;
+  try {
+    const ip = '203.0.113.9';
+    // R1 arrives 20:00:25, delivered 20:00:30; R2 arrives 20:00:57, delivered 20:01:02: queued at 20:01:00.
+    // R3 arrives 20:00:40, delivered 20:00:45, but its delay is unknown, so an earlier attempt could still come.
+    await ingestNdjson([
+      ev('R1', '2024-01-01T20:00:30Z', 'delivered', ip, 5),
+      ev('R2', '2024-01-01T20:01:02Z', 'delivered', ip, 5),
+      { ...ev('R3', '2024-01-01T20:00:45Z', 'delivered', ip), delaySeconds: null },
+    ]);
+    const keys = async () =>
+      (await pool().query<{ q: string; deferrals: number }>(
+        `SELECT DISTINCT e.queue_id AS q, m.deferrals FROM message_state m
+         JOIN delivery_event e ON e.organization_id = m.organization_id
+          AND m.message_key = decode(md5(concat_ws('|', e.source, e.source_host, e.queue_id, e.recipient)), 'hex')
+         WHERE m.organization_id = $1 ORDER BY 1`, [orgId])).rows;
+    expect((await keys()).map((r) => r.q)).toEqual(['R2', 'R3']);
+    expect((await queueRollups(orgId)).oldest_minute).toEqual([
+      { bucket: new Date('2024-01-01T20:01:00Z'), provider: 'microsoft-365', sending_ip: ip, oldest_first_seen_at: new Date('2024-01-01T20:00:57Z') },
+    ]);
+    const s = await series('2024-01-01T20:00:00Z', '2024-01-01T20:20:00Z');
+    expect(s.points.map((p) => p.depth)).toEqual([0, 0]);
+    // A later attempt under R1's queue id and recipient (a reused queue id) is a message of its own, queued from 21:00.
+    await ingestNdjson([ev('R1', '2024-01-01T21:00:00Z', 'deferred', ip)]);
+    expect((await keys()).map((r) => [r.q, r.deferrals])).toEqual([['R1', 1], ['R2', 0], ['R3', 0]]);
+    expect((await series('2024-01-01T20:50:00Z', '2024-01-01T21:10:00Z')).points.map((p) => p.depth)).toEqual([0, 1]);
+  } finally {
+    orgId = saved;
+  }
+});
+
 test('queue samples reported by the MTA are preferred over the reconstruction', async () => {
   const { samplesFromPostqueue } = await import('./parse-queue-samples');
   const { writeQueueSamples } = await import('./write-queue-samples');
@@ -132,12 +167,16 @@ test('depth, oldest age and aged-out count read from the minute, hour and day ro
       reply: outcome === 'deferred' ? '451 4.7.500 Server busy. Please try again later.' : outcome === 'bounced' ? '550 5.1.1 no such user' : '250 2.0.0 OK',
     });
     const firstTry = Math.floor(random() * 120_000);
-    events.push(at(firstTry, 'deferred'));
     const roll = random();
+    // Delivered at the first attempt within seconds: no message_state row when arrival and delivery share a minute.
+    if (roll >= 0.8 && roll < 0.83) {
+      events.push(at(firstTry % 30_000, 'delivered'));
+      continue;
+    }
+    events.push(at(firstTry, 'deferred'));
     if (roll < 0.5) events.push(at(firstTry + Math.floor(random() * 6 * 3600_000), 'delivered'));
     else if (roll < 0.7) events.push(at(firstTry + 600_000, 'deferred'), at(firstTry + Math.floor(random() * 30 * 3600_000), 'bounced'));
     else if (roll < 0.8) events.push(at(firstTry + (lifetime + 3600) * 1000, 'delivered'));
-    else if (roll < 0.83) events.push(at(0, 'delivered'));
   }
   // Shuffled into batches, so later batches move intervals that earlier ones stored.
   events.sort(() => random() - 0.5);
