@@ -167,6 +167,32 @@ test('a batch written in several parts counts exactly, stores nothing twice when
   expect(await derivedRows(org)).toEqual(live);
 });
 
+test('parsing a body that is already read gives the event loop turns, so a part is written while the next is parsed', async () => {
+  const { createOrganization } = await import('@/lib/auth/accounts');
+  const org = (await createOrganization({ slug: 'event-loop' })).id;
+  const large = LARGE as { data: Buffer; deliveryLines: number };
+  // The body comes through promises alone (64 KB at a time, as a request body already received): only the parser's
+  // own turns let timers and the database's answers in. Measured: the longest gap between two ticks of a 1 ms timer.
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  try {
+    const { ingestStream } = await import('./pipeline');
+    const answer = await ingestStream(chunks(large.data, 64 * 1024), {
+      organizationId: org, channel: 'api', format: 'postfix', maxBytes: 64 * 1024 * 1024, now: new Date('2024-01-15T00:00:00Z'),
+    });
+    expect(answer.accepted).toBe(large.deliveryLines);
+  } finally {
+    clearInterval(timer);
+  }
+  // Parsing a part of 5 000 events without a turn measured 210–245 ms here; with turns, 25–30 ms.
+  expect(longest).toBeLessThan(100);
+});
+
 test('a body refused after some of its parts were written stores nothing', async () => {
   const { createOrganization } = await import('@/lib/auth/accounts');
   const org = (await createOrganization({ slug: 'refused-parts' })).id;
