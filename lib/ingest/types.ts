@@ -88,7 +88,8 @@ export interface LineParser {
   end(): ParseOutput[];
   /**
    * After `end()`: what later batches need to know about messages still queued (context records), and the queue ids
-   * whose message left the queue (`removed`) with the time it did, so what was kept for them is dropped.
+   * whose message left the queue (`removed`) with the time it did, so what was kept for them is dropped: only those an
+   * earlier batch can have kept (a message that started and left within the batch was never kept).
    */
   keptContext?(): { contexts: MessageContext[]; removed: Array<QueueKey & { removedAt: Date }> };
 }

@@ -284,6 +284,17 @@ test('a delivery line after "removed" or a cleanup line in its own batch asks fo
   ]);
 });
 
+test('a message that starts and leaves within its batch sends no removal; one that left without starting here does, even if its queue id starts again', () => {
+  const at = { now: new Date('2023-10-12T00:00:00Z'), utcOffsetMinutes: 0 };
+  const cleanup = 'Oct 11 02:17:48 mx1 postfix-out2/cleanup[700]: 7356ABD12E: message-id=<a@example.net>';
+  const removed = (t: string) => `Oct 11 ${t} mx1 postfix-out2/qmgr[812]: 7356ABD12E: removed`;
+  // Started and left here: no earlier batch can have kept it.
+  expect(batch([cleanup, ...multiInstance.slice(1), removed('02:17:51')], at).kept).toEqual({ contexts: [], removed: [] });
+  // Left without its start (kept by an earlier batch), then the queue id reused by a message that also left: removal sent.
+  const reused = batch([multiInstance[1] ?? '', removed('02:17:51'), cleanup.replace('02:17:48', '02:17:52'), removed('02:17:53')], at);
+  expect(reused.kept).toEqual({ contexts: [], removed: [{ host: 'mx1', instance: 'postfix-out2', queueId: '7356ABD12E', removedAt: new Date('2023-10-11T02:17:53Z') }] });
+});
+
 // The Gmail bounce of docker-mailserver #2953, dated "Dec 24 01:08:07" (classic syslog, no year).
 const december = readCorpus('postfix/github-issues/docker-mailserver-docker-mailserver-2953.log').split('\n')[0] ?? '';
 

@@ -159,6 +159,11 @@ function createPostfixParser(ctx: ParseContext): LineParser {
   const memory = new Map<string, Remembered>();
   /** Queue ids whose message left the queue (`removed`) in this batch and did not start again. */
   const removed = new Map<string, QueueKey & { removedAtMs: number | null }>();
+  /**
+   * Queue ids for which the batch saw a message leave that it did not see start: only those can have context kept by an
+   * earlier batch, so only their removal is sent (a message that starts and leaves within its batch was never kept).
+   */
+  const leftWithoutStart = new Map<string, true>();
   const relays = new Map<string, HostAndIp | null>();
 
   function relayOf(relay: string): HostAndIp | null {
@@ -199,6 +204,7 @@ function createPostfixParser(ctx: ParseContext): LineParser {
         const messageIdValue = unbracketAddress(messageId[1] ?? '');
         setBounded(memory, key, { host: host ?? '', instance, queueId, sender: null, sizeBytes: null, messageId: messageIdValue, isFromStart: true, firstSeenAtMs: occurredAtMs });
       } else if (body === 'removed') {
+        if (memory.get(key)?.isFromStart !== true) setBounded(leftWithoutStart, key, true);
         memory.delete(key);
         setBounded(removed, key, { host: host ?? '', instance, queueId, removedAtMs: occurredAtMs });
       } else if (/\bstatus=/.test(body) && program !== null && attemptAgents.has(lastPart(program))) {
@@ -253,8 +259,8 @@ function createPostfixParser(ctx: ParseContext): LineParser {
       });
     });
     const gone: Array<QueueKey & { removedAt: Date }> = [];
-    removed.forEach((r) => {
-      if (r.removedAtMs !== null) gone.push({ host: r.host, instance: r.instance, queueId: r.queueId, removedAt: new Date(r.removedAtMs) });
+    removed.forEach((r, key) => {
+      if (r.removedAtMs !== null && leftWithoutStart.has(key)) gone.push({ host: r.host, instance: r.instance, queueId: r.queueId, removedAt: new Date(r.removedAtMs) });
     });
     return { contexts, removed: gone };
   }
