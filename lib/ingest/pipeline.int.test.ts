@@ -201,6 +201,18 @@ test('a body refused after some of its parts were written stores nothing', async
   for (const table of ['delivery_event', 'ingest_batch', 'metric_minute', 'message_state']) expect(await countFor(table, org)).toBe(0);
 });
 
+test('a stored event the part\'s sample of keys misses is still stored once and counted as a duplicate', async () => {
+  const { createOrganization } = await import('@/lib/auth/accounts');
+  const org = (await createOrganization({ slug: 'sample-missed' })).id;
+  const large = LARGE as { data: Buffer; deliveryLines: number };
+  // The second delivery line: the sample of the first part's keys takes the first, not the second.
+  const second = large.data.toString('latin1').split('\n').filter((l) => l.includes(', status='))[1] as string;
+  expect(await ingest(second, { organizationId: org, format: 'postfix' })).toMatchObject({ accepted: 1 });
+  const all = await ingest(large.data, { organizationId: org, format: 'postfix' });
+  expect(all).toMatchObject({ accepted: large.deliveryLines - 1, duplicates: 1, rejected: 0 });
+  expect(await countFor('delivery_event', org)).toBe(large.deliveryLines);
+});
+
 test('events repeated within a body, or sent by two batches at once, are stored once and the answers add up', async () => {
   const { createOrganization } = await import('@/lib/auth/accounts');
   const large = LARGE as { data: Buffer; deliveryLines: number };

@@ -139,16 +139,28 @@ export async function readStoredKeys(client: PoolClient, organizationId: string,
   return new Set(rows.map((r) => r.dedupe_key.toString('hex')));
 }
 
+/** Dedupe keys of a part looked up first, spread evenly over it; the rest only when one of them is stored. */
+const SAMPLED_KEYS = 64;
+
+/** The stored keys among the events' keys: all of them when a sample of them meets one, else none (see writeEvents). */
+async function readStoredKeysOfPart(client: PoolClient, organizationId: string, events: readonly NormalizedEvent[]): Promise<Set<string>> {
+  if (events.length <= SAMPLED_KEYS) return readStoredKeys(client, organizationId, events.map((e) => e.dedupeKey));
+  const sample = Array.from({ length: SAMPLED_KEYS }, (_, i) => (events[Math.floor((i * events.length) / SAMPLED_KEYS)] as NormalizedEvent).dedupeKey);
+  const met = await readStoredKeys(client, organizationId, sample);
+  return met.size === 0 ? met : readStoredKeys(client, organizationId, events.map((e) => e.dedupeKey));
+}
+
 /**
- * Writes events into delivery_event, skipping duplicates of stored events: the stored dedupe keys among the events are
- * read by index first and the rest COPYed in; when a stored key still turns up (the same event twice in the events, or
- * a concurrent batch storing it first), the COPY is undone to a savepoint and the events go through ingest_staging and
- * INSERT … ON CONFLICT DO NOTHING. Called several times per transaction, so the database writes one part of a batch
- * while the next is parsed. Returns how many rows were new.
+ * Writes events into delivery_event, skipping duplicates of stored events: a sample of the events' dedupe keys is
+ * looked up by index, and when it meets a stored key (a batch sent again) every key is, and the stored ones are left
+ * out; the rest is COPYed in. When a stored key still turns up (one the sample missed, the same event twice in the
+ * events, or a concurrent batch storing it first), the COPY is undone to a savepoint and the events go through
+ * ingest_staging and INSERT … ON CONFLICT DO NOTHING. Called several times per transaction, so the database writes one
+ * part of a batch while the next is parsed. Returns how many rows were new.
  */
 export async function writeEvents(client: PoolClient, organizationId: string, batchId: string, events: readonly NormalizedEvent[]): Promise<number> {
   if (events.length === 0) return 0;
-  const storedKeys = await readStoredKeys(client, organizationId, events.map((e) => e.dedupeKey));
+  const storedKeys = await readStoredKeysOfPart(client, organizationId, events);
   const prefix = `${organizationId}\t${batchId}\t`;
   const rows = new CopyRows();
   for (const e of events) if (storedKeys.size === 0 || !storedKeys.has(e.dedupeKey.toString('hex'))) rows.add(prefix + copyRow(e));
