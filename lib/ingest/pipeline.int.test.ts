@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { beforeAll, expect, test } from 'vitest';
 import { generatePostfixLog } from '@/lib/bench/postfix-log';
-import { rollups } from '@/lib/metrics/rollup-sql';
+import { rollupTables } from '@/lib/metrics/rollup-sql';
 import { readCorpusBytes } from '@/lib/test-support/corpus';
 import { withAppDatabase } from '@/lib/test-support/app-database';
 import type { IngestOptions, IngestResult } from './pipeline';
@@ -134,7 +134,7 @@ test('rollups maintained during ingestion equal a rebuild from raw events', asyn
 async function derivedRows(organizationId: string): Promise<Record<string, string[]>> {
   const { pool } = await import('@/lib/db/client');
   const out: Record<string, string[]> = {};
-  for (const table of [...rollups.map((r) => r.table), 'message_state', 'queue_delta_minute']) {
+  for (const table of [...rollupTables, 'message_state', 'queue_delta_minute']) {
     const { rows } = await pool().query<{ r: string }>(`SELECT t::text AS r FROM ${table} t WHERE organization_id = $1 ORDER BY 1`, [organizationId]);
     out[table] = rows.map((row) => row.r);
   }

@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { metricDomain5mUpsert, metricDomainDayUpsert, metricDomainHourUpsert, metricDomainWeekUpsert, metricHourUpsert, metricIp5mUpsert, metricIpMinuteUpsert, metricMinuteUpsert, metricProviderHourUpsert, metricProviderMinuteUpsert, signatureHourUpsert, signatureMinuteUpsert } from '@/lib/metrics/rollup-sql';
+import { counterRollups, fineCountersSql, signatureRollups } from '@/lib/metrics/rollup-sql';
 import { QUEUE_LOCK_SQL, queueFoldSql } from '@/lib/queue/queue-sql';
 import { DEDUPE_KEY_BYTES, type NormalizedEvent } from './enrich';
 import type { QueueKey } from './types';
@@ -250,50 +250,17 @@ export async function foldInserted(client: PoolClient, organizationId: string, b
      FROM delivery_event WHERE organization_id = $1::uuid AND batch_id = $2::uuid`,
     [organizationId, batchId],
   );
+  // One statement: every rollup row is locked once, in key order. The counter rollups sum the fine counters, the
+  // signature rollups read the failures.
+  const upserts = [
+    ...counterRollups.map((r) => ({ table: r.table, sql: r.upsert('fine', '$1') })),
+    ...signatureRollups.map((r) => ({ table: r.table, sql: r.upsert('ingest_inserted', '$1') })),
+  ];
   await client.query(
-    // ins is materialized and read by every rollup: only their columns.
-    `WITH ins AS (
-       SELECT occurred_at, provider, sending_ip, recipient_domain, category, outcome, is_per_recipient, signature, kb_rule, reply
-       FROM ingest_inserted
-     ), metrics AS (
-       ${metricMinuteUpsert('ins', '$1')}
-       RETURNING 1
-     ), metrics_ip AS (
-       ${metricIpMinuteUpsert('ins', '$1')}
-       RETURNING 1
-     ), metrics_provider AS (
-       ${metricProviderMinuteUpsert('ins', '$1')}
-       RETURNING 1
-     ), signatures AS (
-       ${signatureMinuteUpsert('ins', '$1')}
-       RETURNING 1
-     ), metrics_hour AS (
-       ${metricHourUpsert('ins', '$1')}
-       RETURNING 1
-     ), providers_hour AS (
-       ${metricProviderHourUpsert('ins', '$1')}
-       RETURNING 1
-     ), ips_5m AS (
-       ${metricIp5mUpsert('ins', '$1')}
-       RETURNING 1
-     ), domains_5m AS (
-       ${metricDomain5mUpsert('ins', '$1')}
-       RETURNING 1
-     ), domains_hour AS (
-       ${metricDomainHourUpsert('ins', '$1')}
-       RETURNING 1
-     ), domains_day AS (
-       ${metricDomainDayUpsert('ins', '$1')}
-       RETURNING 1
-     ), domains_week AS (
-       ${metricDomainWeekUpsert('ins', '$1')}
-       RETURNING 1
-     ), signatures_hour AS (
-       ${signatureHourUpsert('ins', '$1')}
-       RETURNING 1
-     )
-     SELECT (SELECT count(*) FROM metrics) AS m, (SELECT count(*) FROM signatures) AS s, (SELECT count(*) FROM metrics_hour) AS mh,
-            (SELECT count(*) FROM domains_hour) AS dh, (SELECT count(*) FROM signatures_hour) AS sh`,
+    `WITH fine AS (
+       ${fineCountersSql('ingest_inserted', '$1')}
+     ), ${upserts.map((u) => `up_${u.table} AS (\n       ${u.sql}\n       RETURNING 1\n     )`).join(', ')}
+     SELECT ${upserts.map((u) => `(SELECT count(*) FROM up_${u.table}) AS ${u.table}`).join(', ')}`,
     [organizationId],
   );
   await client.query(QUEUE_LOCK_SQL, [organizationId]);

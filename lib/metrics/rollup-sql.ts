@@ -11,26 +11,15 @@
  * signature_hour (with the sending IP). Per UTC day and per week (from Monday 00:00 UTC), for ranking domains over long ranges and day
  * buckets: metric_domain_day and metric_domain_week. Each 5-minute and hourly row is the sum of the minute rows of
  * its span, each daily row of the hourly rows of its day and each weekly row of the daily rows of its week, so whole
- * 5 minutes, hours, days and weeks read from any of them give the same numbers.
+ * 5 minutes, hours, days and weeks read from any of them give the same numbers. The counter rollups are all summed from
+ * one pre-aggregation of the rows (fineCountersSql), the signature rollups read the rows.
  */
-type Source = 'ins' | 'delivery_event';
-
-/** Start of the 5 minutes of a timestamp, on the same origin as HOUR_OF_OCCURRED_AT. */
-export const FIVE_MINUTES_OF_OCCURRED_AT = `date_bin(interval '5 minutes', occurred_at, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+type Source = 'ingest_inserted' | 'delivery_event';
 
 /** Start of the UTC hour of a timestamp; date_bin does not depend on the session time zone as date_trunc('hour') does. */
-export const HOUR_OF_OCCURRED_AT = `date_bin(interval '1 hour', occurred_at, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
-
-/** Start of the UTC day of a timestamp, on the same origin as HOUR_OF_OCCURRED_AT. */
-export const DAY_OF_OCCURRED_AT = `date_bin(interval '1 day', occurred_at, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
-
-/** Start of the week of a timestamp: Monday 00:00 UTC (2000-01-03 was a Monday). */
-export const WEEK_OF_OCCURRED_AT = `date_bin(interval '7 days', occurred_at, TIMESTAMPTZ '2000-01-03 00:00:00+00')`;
+const HOUR_OF_OCCURRED_AT = `date_bin(interval '1 hour', occurred_at, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
 
 const COUNTER_COLUMNS = 'attempts, delivered, deferred, bounced, expired, deferred_per_recipient';
-const COUNTERS = `count(*), count(*) FILTER (WHERE outcome = 'delivered'), count(*) FILTER (WHERE outcome = 'deferred'),
-          count(*) FILTER (WHERE outcome = 'bounced'), count(*) FILTER (WHERE outcome = 'expired'),
-          count(*) FILTER (WHERE outcome = 'deferred' AND is_per_recipient)`;
 const ADD_COUNTERS = (alias: string) => `attempts = ${alias}.attempts + EXCLUDED.attempts, delivered = ${alias}.delivered + EXCLUDED.delivered,
      deferred = ${alias}.deferred + EXCLUDED.deferred, bounced = ${alias}.bounced + EXCLUDED.bounced,
      expired = ${alias}.expired + EXCLUDED.expired, deferred_per_recipient = ${alias}.deferred_per_recipient + EXCLUDED.deferred_per_recipient`;
@@ -39,61 +28,66 @@ function orgFilter(source: Source, orgParam: string, keyword: 'WHERE' | 'AND'): 
   return source === 'delivery_event' ? `${keyword} organization_id = ${orgParam}::uuid` : '';
 }
 
-/** A counter rollup: `keys` are the grouping columns after the bucket, as stored (table column = select expression). */
-function counterUpsert(table: string, bucket: string, keys: ReadonlyArray<[column: string, expression: string]>, source: Source, orgParam: string): string {
-  const groupBy = Array.from({ length: keys.length + 1 }, (_, i) => i + 2).join(', ');
-  const keyColumns = keys.map(([c]) => c).join(', ');
-  return `INSERT INTO ${table} AS m (organization_id, bucket, ${keyColumns}, ${COUNTER_COLUMNS})
-   SELECT ${orgParam}::uuid, ${bucket}, ${keys.map(([, e]) => e).join(', ')},
-          ${COUNTERS}
+/** The keys of the fine counters after their minute, metric_minute's keys. */
+const FINE_KEYS = ['provider', 'sending_ip', 'recipient_domain', 'category'] as const;
+
+/**
+ * The counters of every rollup at their finest grain (metric_minute's: minute, provider, IP, recipient domain,
+ * category), counted once from the raw rows; every counter rollup sums these rows. An ingest batch has about one
+ * such row per two events, and ten rollups aggregate them instead of the events.
+ */
+export function fineCountersSql(source: Source, orgParam: string): string {
+  return `SELECT date_trunc('minute', occurred_at) AS minute, ${FINE_KEYS[0]}, coalesce(sending_ip, '') AS ${FINE_KEYS[1]},
+          coalesce(recipient_domain, '') AS ${FINE_KEYS[2]}, ${FINE_KEYS[3]},
+          count(*) AS attempts, count(*) FILTER (WHERE outcome = 'delivered') AS delivered, count(*) FILTER (WHERE outcome = 'deferred') AS deferred,
+          count(*) FILTER (WHERE outcome = 'bounced') AS bounced, count(*) FILTER (WHERE outcome = 'expired') AS expired,
+          count(*) FILTER (WHERE outcome = 'deferred' AND is_per_recipient) AS deferred_per_recipient
    FROM ${source} ${orgFilter(source, orgParam, 'WHERE')}
-   GROUP BY ${groupBy} ORDER BY ${groupBy}
+   GROUP BY 1, 2, 3, 4, 5`;
+}
+
+/**
+ * A counter rollup summed from `fine` (fineCountersSql's rows): `keys` are its grouping columns after the bucket. At the
+ * fine counters' own grain (`bucket` 'minute', every key) their rows are the rollup's rows as they are.
+ */
+function counterUpsert(table: string, bucket: string, keys: readonly string[], fine: string, orgParam: string): string {
+  const positions = Array.from({ length: keys.length + 1 }, (_, i) => i + 2).join(', ');
+  const keyColumns = keys.join(', ');
+  const isFineGrain = bucket === 'minute' && keys.join() === FINE_KEYS.join();
+  const counters = isFineGrain ? COUNTER_COLUMNS : 'sum(attempts), sum(delivered), sum(deferred), sum(bounced), sum(expired), sum(deferred_per_recipient)';
+  return `INSERT INTO ${table} AS m (organization_id, bucket, ${keyColumns}, ${COUNTER_COLUMNS})
+   SELECT ${orgParam}::uuid, ${bucket}, ${keyColumns}, ${counters}
+   FROM ${fine}
+   ${isFineGrain ? '' : `GROUP BY ${positions}`} ORDER BY ${positions}
    ON CONFLICT (organization_id, bucket, ${keyColumns}) DO UPDATE SET
      ${ADD_COUNTERS('m')}`;
 }
 
-const ip: [string, string] = ['sending_ip', `coalesce(sending_ip, '')`];
-const domain: [string, string] = ['recipient_domain', `coalesce(recipient_domain, '')`];
+/** Bucket starts computed from the minute of fineCountersSql: the same as from the timestamp, a minute never straddling them. */
+const FIVE_MINUTES = `date_bin(interval '5 minutes', minute, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+const HOUR = `date_bin(interval '1 hour', minute, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+const DAY = `date_bin(interval '1 day', minute, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+const WEEK = `date_bin(interval '7 days', minute, TIMESTAMPTZ '2000-01-03 00:00:00+00')`;
 
-export function metricMinuteUpsert(source: Source, orgParam: string): string {
-  return counterUpsert('metric_minute', `date_trunc('minute', occurred_at)`, [['provider', 'provider'], ip, domain, ['category', 'category']], source, orgParam);
-}
+/** The counter rollups: table, bucket start from the fine counters' minute, grouping columns. */
+const counterRollupSpecs = [
+  { table: 'metric_minute', bucket: 'minute', keys: FINE_KEYS },
+  { table: 'metric_ip_minute', bucket: 'minute', keys: ['provider', 'sending_ip'] },
+  { table: 'metric_provider_minute', bucket: 'minute', keys: ['provider'] },
+  { table: 'metric_hour', bucket: HOUR, keys: ['provider', 'sending_ip', 'category'] },
+  { table: 'metric_provider_hour', bucket: HOUR, keys: ['provider'] },
+  { table: 'metric_ip_5m', bucket: FIVE_MINUTES, keys: ['provider', 'sending_ip'] },
+  { table: 'metric_domain_5m', bucket: FIVE_MINUTES, keys: ['provider', 'recipient_domain'] },
+  { table: 'metric_domain_hour', bucket: HOUR, keys: ['provider', 'recipient_domain'] },
+  { table: 'metric_domain_day', bucket: DAY, keys: ['provider', 'recipient_domain'] },
+  { table: 'metric_domain_week', bucket: WEEK, keys: ['provider', 'recipient_domain'] },
+] as const;
 
-export function metricIpMinuteUpsert(source: Source, orgParam: string): string {
-  return counterUpsert('metric_ip_minute', `date_trunc('minute', occurred_at)`, [['provider', 'provider'], ip], source, orgParam);
-}
-
-export function metricProviderMinuteUpsert(source: Source, orgParam: string): string {
-  return counterUpsert('metric_provider_minute', `date_trunc('minute', occurred_at)`, [['provider', 'provider']], source, orgParam);
-}
-
-export function metricHourUpsert(source: Source, orgParam: string): string {
-  return counterUpsert('metric_hour', HOUR_OF_OCCURRED_AT, [['provider', 'provider'], ip, ['category', 'category']], source, orgParam);
-}
-
-export function metricProviderHourUpsert(source: Source, orgParam: string): string {
-  return counterUpsert('metric_provider_hour', HOUR_OF_OCCURRED_AT, [['provider', 'provider']], source, orgParam);
-}
-
-export function metricIp5mUpsert(source: Source, orgParam: string): string {
-  return counterUpsert('metric_ip_5m', FIVE_MINUTES_OF_OCCURRED_AT, [['provider', 'provider'], ip], source, orgParam);
-}
-
-export function metricDomain5mUpsert(source: Source, orgParam: string): string {
-  return counterUpsert('metric_domain_5m', FIVE_MINUTES_OF_OCCURRED_AT, [['provider', 'provider'], domain], source, orgParam);
-}
-
-export function metricDomainHourUpsert(source: Source, orgParam: string): string {
-  return counterUpsert('metric_domain_hour', HOUR_OF_OCCURRED_AT, [['provider', 'provider'], domain], source, orgParam);
-}
-
-export function metricDomainDayUpsert(source: Source, orgParam: string): string {
-  return counterUpsert('metric_domain_day', DAY_OF_OCCURRED_AT, [['provider', 'provider'], domain], source, orgParam);
-}
-
-export function metricDomainWeekUpsert(source: Source, orgParam: string): string {
-  return counterUpsert('metric_domain_week', WEEK_OF_OCCURRED_AT, [['provider', 'provider'], domain], source, orgParam);
-}
+/** Every counter rollup with its upsert from the fine counters, in the order the ingest statement and the rebuild run them. */
+export const counterRollups = counterRollupSpecs.map(({ table, bucket, keys }) => ({
+  table,
+  upsert: (fine: string, orgParam: string) => counterUpsert(table, bucket, keys, fine, orgParam),
+}));
 
 // kb_rule keeps the least non-null rule seen (least() skips NULLs), which is what the rebuild's min(kb_rule) gives,
 // whatever order the batches came in.
@@ -110,26 +104,19 @@ function signatureUpsert(table: string, bucket: string, withIp: boolean, source:
      sample_reply = least(s.sample_reply, EXCLUDED.sample_reply)`;
 }
 
-export function signatureMinuteUpsert(source: Source, orgParam: string): string {
+function signatureMinuteUpsert(source: Source, orgParam: string): string {
   return signatureUpsert('signature_minute', `date_trunc('minute', occurred_at)`, false, source, orgParam);
 }
 
-export function signatureHourUpsert(source: Source, orgParam: string): string {
+function signatureHourUpsert(source: Source, orgParam: string): string {
   return signatureUpsert('signature_hour', HOUR_OF_OCCURRED_AT, true, source, orgParam);
 }
 
-/** Every rollup table with its upsert, in the order the ingest statement and the rebuild run them. */
-export const rollups = [
-  { table: 'metric_minute', upsert: metricMinuteUpsert },
-  { table: 'metric_ip_minute', upsert: metricIpMinuteUpsert },
-  { table: 'metric_provider_minute', upsert: metricProviderMinuteUpsert },
-  { table: 'metric_hour', upsert: metricHourUpsert },
-  { table: 'metric_provider_hour', upsert: metricProviderHourUpsert },
-  { table: 'metric_ip_5m', upsert: metricIp5mUpsert },
-  { table: 'metric_domain_5m', upsert: metricDomain5mUpsert },
-  { table: 'metric_domain_hour', upsert: metricDomainHourUpsert },
-  { table: 'metric_domain_day', upsert: metricDomainDayUpsert },
-  { table: 'metric_domain_week', upsert: metricDomainWeekUpsert },
+/** The signature rollups, read from the raw rows (they need the signature, rule and reply). */
+export const signatureRollups = [
   { table: 'signature_minute', upsert: signatureMinuteUpsert },
   { table: 'signature_hour', upsert: signatureHourUpsert },
 ] as const;
+
+/** Every rollup table. */
+export const rollupTables = [...counterRollups.map((r) => r.table), ...signatureRollups.map((r) => r.table)];

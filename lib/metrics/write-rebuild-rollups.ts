@@ -1,9 +1,9 @@
 import { pool } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { QUEUE_LOCK_SQL, queueFoldSql, queueRollupTables } from '@/lib/queue/queue-sql';
-import { rollups } from './rollup-sql';
+import { counterRollups, fineCountersSql, rollupTables, signatureRollups } from './rollup-sql';
 
-export type RollupTable = (typeof rollups)[number]['table'];
+export type RollupTable = (typeof rollupTables)[number];
 
 /** Raised when the raw events no longer reach back as far as the rollups: a rebuild would shorten the history. */
 export class RebuildWouldLoseHistory extends Error {
@@ -36,9 +36,15 @@ export async function writeRebuildRollups(
       );
     }
     const rowsByTable = {} as Record<RollupTable, number>;
-    for (const { table, upsert } of rollups) {
+    // The fine counters once for every counter rollup, as the ingest statement does per batch.
+    await client.query(`CREATE TEMP TABLE rebuild_fine ON COMMIT DROP AS ${fineCountersSql('delivery_event', '$1')}`, [organizationId]);
+    const upserts = [
+      ...counterRollups.map((r) => ({ table: r.table, sql: r.upsert('rebuild_fine', '$1') })),
+      ...signatureRollups.map((r) => ({ table: r.table, sql: r.upsert('delivery_event', '$1') })),
+    ];
+    for (const { table, sql } of upserts) {
       await client.query(`DELETE FROM ${table} WHERE organization_id = $1::uuid`, [organizationId]);
-      rowsByTable[table] = (await client.query(upsert('delivery_event', '$1'), [organizationId])).rowCount ?? 0;
+      rowsByTable[table] = (await client.query(sql, [organizationId])).rowCount ?? 0;
     }
     await client.query(QUEUE_LOCK_SQL, [organizationId]);
     await client.query('DELETE FROM message_state WHERE organization_id = $1::uuid', [organizationId]);
