@@ -27,7 +27,7 @@ const ORIGIN = `TIMESTAMPTZ '2000-01-01 00:00:00+00'`;
 const LEAVES_MINUTE = `date_bin(interval '1 minute', ends_at - interval '1 microsecond', ${ORIGIN})`;
 
 /**
- * A new message of `agg` that the queue never shows, so message_state keeps no row of it: final, never deferred, its
+ * A new message (of `lives`) that the queue never shows, so message_state keeps no row of it: final, never deferred, its
  * arrival and final outcome in the same minute and after that minute's start (queued at no minute boundary: its
  * +1 and -1 cancel in queue_delta_minute and no bucket end sees it in queue_oldest_*), and every attempt's delay
  * reported. A delay of a minute or less leaves no room for an earlier attempt arriving in a later batch; where the
@@ -93,33 +93,40 @@ export function queueFoldSql(source: Source): string {
   // million log lines). A rebuild folds into an empty message_state: the join.
   const stored =
     source === 'ingest_inserted'
-      ? `agg CROSS JOIN LATERAL (SELECT * FROM message_state m WHERE m.organization_id = $1::uuid AND m.message_key = agg.k OFFSET 0) m`
-      : `message_state m JOIN agg ON m.organization_id = $1::uuid AND m.message_key = agg.k`;
+      ? `lives CROSS JOIN LATERAL (SELECT * FROM message_state m WHERE m.organization_id = $1::uuid AND m.message_key = lives.k OFFSET 0) m`
+      : `message_state m JOIN lives ON m.organization_id = $1::uuid AND m.message_key = lives.k`;
   return `
 WITH ev AS (
   SELECT decode(md5(concat_ws('|', source, coalesce(source_host, ''), coalesce(queue_id, message_id), coalesce(recipient, recipient_domain, ''))), 'hex') AS k,
          occurred_at, occurred_at - make_interval(secs => greatest(coalesce(delay_seconds, 0), 0)) AS arrived,
          provider, coalesce(sending_ip, '') AS ip, recipient_domain, outcome, delay_seconds
   FROM ${source} WHERE coalesce(queue_id, message_id) IS NOT NULL ${orgFilter}
+), lives AS (
+  -- what tells the messages the queue never shows apart: cheap aggregates of every message
+  SELECT k, min(arrived) AS first_seen, count(*) FILTER (WHERE outcome = 'deferred') AS deferrals,
+         bool_and(delay_seconds IS NOT NULL) AS delays_known, min(occurred_at) FILTER (WHERE outcome <> 'deferred') AS final_at
+  FROM ev GROUP BY k
+), old AS (
+  SELECT m.message_key AS k, m.provider, m.sending_ip, m.first_seen_at, m.ends_at, m.final_at
+  FROM ${stored}
 ), agg AS (
+  -- the messages message_state keeps, in full (ordered aggregates cost a sort per message: only for these)
   SELECT k, min(arrived) AS first_seen, max(occurred_at) AS last_attempt, count(*) AS attempts,
-         count(*) FILTER (WHERE outcome = 'deferred') AS deferrals, bool_and(delay_seconds IS NOT NULL) AS delays_known,
+         count(*) FILTER (WHERE outcome = 'deferred') AS deferrals,
          coalesce(array_agg(DISTINCT ip) FILTER (WHERE ip <> ''), '{}') AS ips,
          min(occurred_at) FILTER (WHERE outcome <> 'deferred') AS final_at,
          (array_agg(outcome ORDER BY occurred_at) FILTER (WHERE outcome <> 'deferred'))[1] AS final_outcome,
          (array_agg(provider ORDER BY occurred_at DESC))[1] AS provider,
          coalesce((array_agg(ip ORDER BY occurred_at DESC) FILTER (WHERE ip <> ''))[1], '') AS ip,
          (array_agg(recipient_domain ORDER BY occurred_at DESC))[1] AS recipient_domain
-  FROM ev GROUP BY k
-), old AS (
-  SELECT m.message_key AS k, m.provider, m.sending_ip, m.first_seen_at, m.ends_at, m.final_at
-  FROM ${stored}
+  FROM ev WHERE k IN (SELECT k FROM lives WHERE NOT (${PASSED_UNSEEN}) UNION ALL SELECT k FROM old)
+  GROUP BY k
 ), up AS (
   INSERT INTO message_state AS m (organization_id, message_key, provider, sending_ip, recipient_domain, first_seen_at, last_attempt_at,
                                   attempts, deferrals, sending_ips, final_at, final_outcome, ends_at)
   SELECT $1::uuid, k, provider, ip, recipient_domain, first_seen, last_attempt, attempts, deferrals, ips, final_at, final_outcome,
          coalesce(final_at, first_seen + make_interval(secs => $2::int))
-  FROM agg WHERE NOT (${PASSED_UNSEEN}) OR k IN (SELECT k FROM old) ORDER BY k
+  FROM agg ORDER BY k
   ON CONFLICT (organization_id, message_key) DO UPDATE SET
     first_seen_at = least(m.first_seen_at, EXCLUDED.first_seen_at),
     last_attempt_at = greatest(m.last_attempt_at, EXCLUDED.last_attempt_at),
