@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -232,18 +233,31 @@ interface Answer {
   errors: Array<{ line: number; reason: string }>;
 }
 
+/** One POST of a prepared body through node:http, which writes the buffer to the socket as it is (fetch copied it). */
+function post(port: number, token: string, body: Buffer): Promise<{ status: number; text: string }> {
+  const headers: Record<string, string | number> = { authorization: `Bearer ${token}`, 'content-type': 'text/plain', 'content-length': body.length };
+  if (args.gzip) headers['content-encoding'] = 'gzip';
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/events?format=postfix', headers, agent }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (part: Buffer) => parts.push(part));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+const agent = new Agent({ keepAlive: true });
+
 /** POSTs every chunk with `CONCURRENCY` clients; fails on the first non-2xx answer. */
 async function postAll(port: number, token: string, chunks: Chunk[]): Promise<Answer[]> {
   const answers: Answer[] = new Array(chunks.length);
   let next = 0;
   const client = async () => {
     for (let i = next++; i < chunks.length; i = next++) {
-      const chunk = chunks[i] as Chunk;
-      const headers: Record<string, string> = { authorization: `Bearer ${token}`, 'content-type': 'text/plain' };
-      if (args.gzip) headers['content-encoding'] = 'gzip';
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/events?format=postfix`, { method: 'POST', headers, body: chunk.body });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`chunk ${i + 1}/${chunks.length}: HTTP ${res.status}: ${text.slice(0, 2000)}`);
+      const { status, text } = await post(port, token, (chunks[i] as Chunk).body);
+      if (status < 200 || status > 299) throw new Error(`chunk ${i + 1}/${chunks.length}: HTTP ${status}: ${text.slice(0, 2000)}`);
       answers[i] = JSON.parse(text) as Answer;
     }
   };
