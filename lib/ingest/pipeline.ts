@@ -8,11 +8,11 @@ import { encodeLiveMessage, LIVE_CHANNEL } from '@/lib/live/channel';
 import { ApiError } from '@/lib/http/errors';
 import { QUEUE_LOCK_SQL } from '@/lib/queue/queue-sql';
 import { detectFormat } from './detect-format';
-import { enrichEvent, isLocalHop, timeProblem, type NormalizedEvent } from './enrich';
+import { enrichEvent, isLocalHop, timeProblem } from './enrich';
 import { splitLines, type LineItem } from './lines';
 import { formats } from './registry';
 import { formatNames, type Format, type FormatName, type ParseContext, type ParseOutput } from './types';
-import { completeFromContext, createStaging, foldInserted, writeEvents, type UnresolvedEvent } from './write-batch';
+import { completeFromContext, createStaging, foldInserted, PartRows, writeEvents, type UnresolvedEvent } from './write-batch';
 import { CONTEXT_SLACK_SECONDS, writePostfixContext, type KeptContext } from './write-postfix-context';
 
 export type Channel = 'api' | 'webhook' | 'upload';
@@ -283,11 +283,14 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
   // The part of the batch the database is writing while the next part is parsed; at most one at a time.
   let writing: Promise<void> = Promise.resolve();
   // Postfix events whose message started before this batch (`waiting`) first get the context earlier batches kept.
-  const write = async (events: NormalizedEvent[], waiting: UnresolvedEvent[]) => {
+  const write = async (part: PartRows, waiting: UnresolvedEvent[]) => {
     await writing;
-    staged += events.length + waiting.length;
+    staged += part.count + waiting.length;
     writing = completeFromContext(client, opts.organizationId, waiting, queueLifetimeSeconds + CONTEXT_SLACK_SECONDS)
-      .then((completed) => writeEvents(client, opts.organizationId, batchId, events.concat(completed)))
+      .then((completed) => {
+        for (const e of completed) part.add(e);
+        return writeEvents(client, part);
+      })
       .then((inserted) => {
         result.accepted += inserted;
       });
@@ -297,7 +300,7 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
   try {
     await client.query('BEGIN');
     await createStaging(client);
-    let pending: NormalizedEvent[] = [];
+    let part = new PartRows(opts.organizationId, batchId);
     let waiting: UnresolvedEvent[] = [];
     const lineOffset = opts.lineOffset ?? 0;
     const reject = (line: number, why: string) => {
@@ -318,20 +321,20 @@ export async function ingestStream(source: AsyncIterable<Uint8Array>, opts: Inge
           reject(out.line, problem);
           continue;
         }
-        if (out.contextKey === undefined) pending.push(enrichEvent(out.event));
+        if (out.contextKey === undefined) part.add(enrichEvent(out.event));
         else waiting.push({ event: enrichEvent(out.event), key: out.contextKey });
       }
       if (performance.now() - sliceStart >= MAX_PARSE_SLICE_MS) {
         await turnOfEventLoop();
         sliceStart = performance.now();
       }
-      if (pending.length + waiting.length >= WRITE_EVERY) {
-        await write(pending, waiting);
-        pending = [];
+      if (part.count + waiting.length >= WRITE_EVERY) {
+        await write(part, waiting);
+        part = new PartRows(opts.organizationId, batchId);
         waiting = [];
       }
     }
-    await write(pending, waiting);
+    await write(part, waiting);
     await writing;
     if (kept.context && (kept.context.contexts.length > 0 || kept.context.removed.length > 0)) {
       // Under the organisation's queue lock (the fold below takes it too): batches merge their context one after another.

@@ -104,15 +104,28 @@ export class CopyRows {
     return this.length === 0;
   }
 
+  /** Bytes written so far. */
+  get size(): number {
+    return this.length;
+  }
+
   add(row: string): void {
     // A UTF-16 code unit takes at most 3 bytes in UTF-8.
-    const room = row.length * 3;
+    this.reserve(row.length * 3);
+    this.length += this.buf.write(row, this.length, 'utf8');
+  }
+
+  addBytes(row: Buffer): void {
+    this.reserve(row.length);
+    this.length += row.copy(this.buf, this.length);
+  }
+
+  private reserve(room: number): void {
     if (this.length + room > this.buf.length) {
       const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + room));
       this.buf.copy(bigger, 0, 0, this.length);
       this.buf = bigger;
     }
-    this.length += this.buf.write(row, this.length, 'utf8');
   }
 
   bytes(): Buffer {
@@ -139,31 +152,83 @@ export async function readStoredKeys(client: PoolClient, organizationId: string,
   return new Set(rows.map((r) => r.dedupe_key.toString('hex')));
 }
 
+/**
+ * A part of a batch as COPY rows for delivery_event (organisation and batch first), each event rendered when it is added
+ * so the event object dies young (held until its part was written, a part's events outlived several young-generation
+ * collections and were copied at each), with the events' dedupe keys side by side.
+ */
+export class PartRows {
+  readonly rows = new CopyRows();
+  private readonly prefix: string;
+  private keys = Buffer.allocUnsafe(1024 * DEDUPE_KEY_BYTES);
+  /** Byte offset of the end of each row in `rows`. */
+  private readonly ends: number[] = [];
+
+  constructor(readonly organizationId: string, readonly batchId: string) {
+    this.prefix = `${organizationId}\t${batchId}\t`;
+  }
+
+  get count(): number {
+    return this.ends.length;
+  }
+
+  add(e: NormalizedEvent): void {
+    const at = this.ends.length * DEDUPE_KEY_BYTES;
+    if (at + DEDUPE_KEY_BYTES > this.keys.length) {
+      const bigger = Buffer.allocUnsafe(this.keys.length * 2);
+      this.keys.copy(bigger, 0, 0, at);
+      this.keys = bigger;
+    }
+    e.dedupeKey.copy(this.keys, at);
+    this.rows.add(this.prefix + copyRow(e));
+    this.ends.push(this.rows.size);
+  }
+
+  key(i: number): Buffer {
+    return this.keys.subarray(i * DEDUPE_KEY_BYTES, (i + 1) * DEDUPE_KEY_BYTES);
+  }
+
+  allKeys(): Buffer[] {
+    return this.ends.map((_, i) => this.key(i));
+  }
+
+  /** The rows whose dedupe key is not in `stored` (hex), with or without their organisation and batch columns. */
+  select(stored: ReadonlySet<string>, withOrganizationAndBatch: boolean): CopyRows {
+    const out = new CopyRows();
+    const bytes = this.rows.bytes();
+    const skip = withOrganizationAndBatch ? 0 : Buffer.byteLength(this.prefix);
+    let start = 0;
+    this.ends.forEach((end, i) => {
+      if (stored.size === 0 || !stored.has(this.key(i).toString('hex'))) out.addBytes(bytes.subarray(start + skip, end));
+      start = end;
+    });
+    return out;
+  }
+}
+
 /** Dedupe keys of a part looked up first, spread evenly over it; the rest only when one of them is stored. */
 const SAMPLED_KEYS = 64;
 
-/** The stored keys among the events' keys: all of them when a sample of them meets one, else none (see writeEvents). */
-async function readStoredKeysOfPart(client: PoolClient, organizationId: string, events: readonly NormalizedEvent[]): Promise<Set<string>> {
-  if (events.length <= SAMPLED_KEYS) return readStoredKeys(client, organizationId, events.map((e) => e.dedupeKey));
-  const sample = Array.from({ length: SAMPLED_KEYS }, (_, i) => (events[Math.floor((i * events.length) / SAMPLED_KEYS)] as NormalizedEvent).dedupeKey);
-  const met = await readStoredKeys(client, organizationId, sample);
-  return met.size === 0 ? met : readStoredKeys(client, organizationId, events.map((e) => e.dedupeKey));
+/** The stored keys among the part's keys: all of them when a sample of them meets one, else none (see writeEvents). */
+async function readStoredKeysOfPart(client: PoolClient, part: PartRows): Promise<Set<string>> {
+  if (part.count <= SAMPLED_KEYS) return readStoredKeys(client, part.organizationId, part.allKeys());
+  const sample = Array.from({ length: SAMPLED_KEYS }, (_, i) => part.key(Math.floor((i * part.count) / SAMPLED_KEYS)));
+  const met = await readStoredKeys(client, part.organizationId, sample);
+  return met.size === 0 ? met : readStoredKeys(client, part.organizationId, part.allKeys());
 }
 
 /**
- * Writes events into delivery_event, skipping duplicates of stored events: a sample of the events' dedupe keys is
- * looked up by index, and when it meets a stored key (a batch sent again) every key is, and the stored ones are left
- * out; the rest is COPYed in. When a stored key still turns up (one the sample missed, the same event twice in the
- * events, or a concurrent batch storing it first), the COPY is undone to a savepoint and the events go through
+ * Writes a part's events into delivery_event, skipping duplicates of stored events: a sample of the part's dedupe keys
+ * is looked up by index, and when it meets a stored key (a batch sent again) every key is, and the stored ones are
+ * left out; the rest is COPYed in. When a stored key still turns up (one the sample missed, the same event twice in
+ * the part, or a concurrent batch storing it first), the COPY is undone to a savepoint and the rows go through
  * ingest_staging and INSERT … ON CONFLICT DO NOTHING. Called several times per transaction, so the database writes one
  * part of a batch while the next is parsed. Returns how many rows were new.
  */
-export async function writeEvents(client: PoolClient, organizationId: string, batchId: string, events: readonly NormalizedEvent[]): Promise<number> {
-  if (events.length === 0) return 0;
-  const storedKeys = await readStoredKeysOfPart(client, organizationId, events);
-  const prefix = `${organizationId}\t${batchId}\t`;
-  const rows = new CopyRows();
-  for (const e of events) if (storedKeys.size === 0 || !storedKeys.has(e.dedupeKey.toString('hex'))) rows.add(prefix + copyRow(e));
+export async function writeEvents(client: PoolClient, part: PartRows): Promise<number> {
+  if (part.count === 0) return 0;
+  const storedKeys = await readStoredKeysOfPart(client, part);
+  const rows = storedKeys.size === 0 ? part.rows : part.select(storedKeys, true);
   if (rows.isEmpty) return 0;
   await client.query('SAVEPOINT write_part');
   try {
@@ -174,14 +239,12 @@ export async function writeEvents(client: PoolClient, organizationId: string, ba
     if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
     await client.query('ROLLBACK TO SAVEPOINT write_part');
   }
-  const staged = new CopyRows();
-  for (const e of events) staged.add(copyRow(e));
-  await copyInto(client, `COPY ingest_staging (${columns.join(', ')}) FROM STDIN`, staged);
+  await copyInto(client, `COPY ingest_staging (${columns.join(', ')}) FROM STDIN`, part.select(new Set(), false));
   const { rowCount } = await client.query(
     `INSERT INTO delivery_event (organization_id, batch_id, ${columns.join(', ')})
      SELECT $1::uuid, $2::uuid, ${columns.join(', ')} FROM ingest_staging
      ON CONFLICT (organization_id, dedupe_key) DO NOTHING`,
-    [organizationId, batchId],
+    [part.organizationId, part.batchId],
   );
   await client.query('TRUNCATE ingest_staging');
   return rowCount ?? 0;
