@@ -124,7 +124,8 @@ export function enrichEvent(e: ParsedEvent): NormalizedEvent {
     kbRule: analysis?.kbRule ?? null,
     category: analysis?.category ?? 'unknown',
     scope: analysis?.scope ?? null,
-    signature: e.reply ? reading.signature : null,
+    // Signatures cluster failures (top replies, incidents, the escalation package): a delivery's 250 reply has none.
+    signature: analysis && e.reply ? analysis.signature : null,
     isPerRecipient: e.outcome === 'deferred' && analysis !== null && analysis.isPerRecipientTemporary,
   };
 }

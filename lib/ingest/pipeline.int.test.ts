@@ -160,6 +160,12 @@ test('a batch written in several parts counts exactly, stores nothing twice when
   const again = await ingest(large.data, { organizationId: org, format: 'postfix' });
   expect(again).toMatchObject({ accepted: 0, duplicates: large.deliveryLines, rejected: 0 });
   expect(await countFor('delivery_event', org)).toBe(large.deliveryLines);
+  // Signatures cluster failures: every failure has one, no delivery does.
+  const { pool } = await import('@/lib/db/client');
+  const { rows: signed } = await pool().query<{ failed: boolean; with_signature: string; without: string }>(
+    `SELECT outcome <> 'delivered' AS failed, count(*) FILTER (WHERE signature IS NOT NULL) AS with_signature, count(*) FILTER (WHERE signature IS NULL) AS without
+     FROM delivery_event WHERE organization_id = $1 GROUP BY 1 ORDER BY 1`, [org]);
+  expect(signed.map((r) => [Number(r.with_signature) > 0, Number(r.without) > 0])).toEqual([[false, true], [true, false]]);
   const live = await derivedRows(org);
   expect(live.metric_minute?.length).toBeGreaterThan(1000);
   const { writeRebuildRollups } = await import('@/lib/metrics/write-rebuild-rollups');

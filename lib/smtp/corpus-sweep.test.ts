@@ -63,6 +63,6 @@ test('readReply gives the values explainReply gives, for every corpus reply and 
 });
 
 function pick(a: ReturnType<typeof explainReply>) {
-  const { smtpCode, enhancedCode, provider, providerToken, sendingIp, providerHost, providerRegion, correlationId, providerTimestamp, signature } = a;
-  return { smtpCode, enhancedCode, provider, providerToken, sendingIp, providerHost, providerRegion, correlationId, providerTimestamp, signature };
+  const { smtpCode, enhancedCode, provider, providerToken, sendingIp, providerHost, providerRegion, correlationId, providerTimestamp } = a;
+  return { smtpCode, enhancedCode, provider, providerToken, sendingIp, providerHost, providerRegion, correlationId, providerTimestamp };
 }

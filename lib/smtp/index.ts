@@ -49,6 +49,8 @@ function validContextCode(code: number | null | undefined): number | null {
 interface Reading {
   reading: ReplyReading;
   cleaned: string;
+  /** The basic code found in the text (not the context's). */
+  foundCode: number | null;
   /** The text rules are matched against: continuation prefixes removed. */
   text: string;
   enhanced: EnhancedCode | null;
@@ -63,6 +65,7 @@ function read(reply: string, ctx: ReplyContext): Reading {
   const frontEnd = findMicrosoftFrontEnd(text);
   return {
     cleaned,
+    foundCode,
     text,
     enhanced,
     reading: {
@@ -75,14 +78,13 @@ function read(reply: string, ctx: ReplyContext): Reading {
       providerRegion: frontEnd?.region ?? null,
       correlationId: frontEnd?.correlationId ?? null,
       providerTimestamp: frontEnd?.timestamp ?? null,
-      signature: signatureOfCleaned(cleaned, text, foundCode),
     },
   };
 }
 
 /**
- * What one SMTP reply states (codes, provider token, sending IP, Microsoft front end, signature) without
- * the knowledge-base rule: all a delivery's 250 reply needs. The same values as explainReply gives.
+ * What one SMTP reply states (codes, provider token, sending IP, Microsoft front end) without the knowledge-base rule
+ * and the signature: all a delivery's 250 reply needs (signatures cluster failures). The same values as explainReply gives.
  */
 export function readReply(reply: string, ctx: ReplyContext = {}): ReplyReading {
   return read(reply, ctx).reading;
@@ -94,7 +96,7 @@ export function readReply(reply: string, ctx: ReplyContext = {}): ReplyReading {
  * Pure and total: never throws, whatever the input.
  */
 export function explainReply(reply: string, ctx: ReplyContext = {}): ReplyAnalysis {
-  const { reading, cleaned, text, enhanced } = read(reply, ctx);
+  const { reading, cleaned, foundCode, text, enhanced } = read(reply, ctx);
   const limitedIdentity = findLimitedIdentity(text);
   const codeTemporary = temporaryOf(reading.smtpCode, enhanced?.cls ?? null);
 
@@ -115,7 +117,7 @@ export function explainReply(reply: string, ctx: ReplyContext = {}): ReplyAnalys
     correlationId: reading.correlationId,
     providerTimestamp: reading.providerTimestamp,
     limitedIdentity,
-    signature: reading.signature,
+    signature: signatureOfCleaned(cleaned, text, foundCode),
     category: rule?.category ?? 'unknown',
     scope: rule ? ((limitedIdentity && rule.scopeByIdentity?.[limitedIdentity]) ?? rule.scope) : null,
     kbRule: rule?.id ?? null,

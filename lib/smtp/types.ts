@@ -66,10 +66,10 @@ export interface ReplyAnalysis {
   isPerRecipientTemporary: boolean;
 }
 
-/** What a reply states, before the knowledge base judges it: the part of ReplyAnalysis that needs no rule. */
+/** What a reply states, before the knowledge base judges it: the part of ReplyAnalysis that needs no rule, but the signature. */
 export type ReplyReading = Pick<
   ReplyAnalysis,
-  'smtpCode' | 'enhancedCode' | 'provider' | 'providerToken' | 'sendingIp' | 'providerHost' | 'providerRegion' | 'correlationId' | 'providerTimestamp' | 'signature'
+  'smtpCode' | 'enhancedCode' | 'provider' | 'providerToken' | 'sendingIp' | 'providerHost' | 'providerRegion' | 'correlationId' | 'providerTimestamp'
 >;
 
 /** What the caller knows besides the reply text. */
