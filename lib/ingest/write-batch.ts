@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { counterRollups, fineCountersSql, signatureRollups } from '@/lib/metrics/rollup-sql';
+import { fineCountersSql, rollupUpserts } from '@/lib/metrics/rollup-sql';
 import { QUEUE_LOCK_SQL, queueFoldSql } from '@/lib/queue/queue-sql';
 import { DEDUPE_KEY_BYTES, type NormalizedEvent } from './enrich';
 import type { QueueKey } from './types';
@@ -315,10 +315,7 @@ export async function foldInserted(client: PoolClient, organizationId: string, b
   );
   // One statement: every rollup row is locked once, in key order. The counter rollups sum the fine counters, the
   // signature rollups read the failures.
-  const upserts = [
-    ...counterRollups.map((r) => ({ table: r.table, sql: r.upsert('fine', '$1') })),
-    ...signatureRollups.map((r) => ({ table: r.table, sql: r.upsert('ingest_inserted', '$1') })),
-  ];
+  const upserts = rollupUpserts('fine', 'ingest_inserted', '$1');
   await client.query(
     `WITH fine AS (
        ${fineCountersSql('ingest_inserted', '$1')}

@@ -16,8 +16,13 @@
  */
 type Source = 'ingest_inserted' | 'delivery_event';
 
-/** Start of the UTC hour of a timestamp; date_bin does not depend on the session time zone as date_trunc('hour') does. */
-const HOUR_OF_OCCURRED_AT = `date_bin(interval '1 hour', occurred_at, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+/**
+ * Start of the `width` bucket of a timestamp column, on UTC-aligned origins (weeks from Monday 2000-01-03); date_bin
+ * does not depend on the session time zone as date_trunc('hour') does.
+ */
+function utcBin(width: '5 minutes' | '1 hour' | '1 day' | '7 days', column: 'occurred_at' | 'minute'): string {
+  return `date_bin(interval '${width}', ${column}, TIMESTAMPTZ '${width === '7 days' ? '2000-01-03' : '2000-01-01'} 00:00:00+00')`;
+}
 
 const COUNTER_COLUMNS = 'attempts, delivered, deferred, bounced, expired, deferred_per_recipient';
 const ADD_COUNTERS = (alias: string) => `attempts = ${alias}.attempts + EXCLUDED.attempts, delivered = ${alias}.delivered + EXCLUDED.delivered,
@@ -64,10 +69,10 @@ function counterUpsert(table: string, bucket: string, keys: readonly string[], f
 }
 
 /** Bucket starts computed from the minute of fineCountersSql: the same as from the timestamp, a minute never straddling them. */
-const FIVE_MINUTES = `date_bin(interval '5 minutes', minute, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
-const HOUR = `date_bin(interval '1 hour', minute, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
-const DAY = `date_bin(interval '1 day', minute, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
-const WEEK = `date_bin(interval '7 days', minute, TIMESTAMPTZ '2000-01-03 00:00:00+00')`;
+const FIVE_MINUTES = utcBin('5 minutes', 'minute');
+const HOUR = utcBin('1 hour', 'minute');
+const DAY = utcBin('1 day', 'minute');
+const WEEK = utcBin('7 days', 'minute');
 
 /** The counter rollups: table, bucket start from the fine counters' minute, grouping columns. */
 const counterRollupSpecs = [
@@ -83,8 +88,8 @@ const counterRollupSpecs = [
   { table: 'metric_domain_week', bucket: WEEK, keys: ['provider', 'recipient_domain'] },
 ] as const;
 
-/** Every counter rollup with its upsert from the fine counters, in the order the ingest statement and the rebuild run them. */
-export const counterRollups = counterRollupSpecs.map(({ table, bucket, keys }) => ({
+/** Every counter rollup with its upsert from the fine counters. */
+const counterRollups = counterRollupSpecs.map(({ table, bucket, keys }) => ({
   table,
   upsert: (fine: string, orgParam: string) => counterUpsert(table, bucket, keys, fine, orgParam),
 }));
@@ -109,14 +114,25 @@ function signatureMinuteUpsert(source: Source, orgParam: string): string {
 }
 
 function signatureHourUpsert(source: Source, orgParam: string): string {
-  return signatureUpsert('signature_hour', HOUR_OF_OCCURRED_AT, true, source, orgParam);
+  return signatureUpsert('signature_hour', utcBin('1 hour', 'occurred_at'), true, source, orgParam);
 }
 
 /** The signature rollups, read from the raw rows (they need the signature, rule and reply). */
-export const signatureRollups = [
+const signatureRollups = [
   { table: 'signature_minute', upsert: signatureMinuteUpsert },
   { table: 'signature_hour', upsert: signatureHourUpsert },
 ] as const;
 
 /** Every rollup table. */
 export const rollupTables = [...counterRollups.map((r) => r.table), ...signatureRollups.map((r) => r.table)];
+
+/**
+ * Every rollup's upsert, in the order the ingest statement and the rebuild run them: the counter rollups summed from
+ * `fine` (a relation of fineCountersSql's rows), the signature rollups read from `source` (the same rows, raw).
+ */
+export function rollupUpserts(fine: string, source: Source, orgParam: string): Array<{ table: (typeof rollupTables)[number]; sql: string }> {
+  return [
+    ...counterRollups.map((r) => ({ table: r.table, sql: r.upsert(fine, orgParam) })),
+    ...signatureRollups.map((r) => ({ table: r.table, sql: r.upsert(source, orgParam) })),
+  ];
+}

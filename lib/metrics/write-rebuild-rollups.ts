@@ -1,7 +1,7 @@
 import { pool } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { QUEUE_LOCK_SQL, queueFoldSql, queueRollupTables } from '@/lib/queue/queue-sql';
-import { counterRollups, fineCountersSql, rollupTables, signatureRollups } from './rollup-sql';
+import { fineCountersSql, rollupTables, rollupUpserts } from './rollup-sql';
 
 export type RollupTable = (typeof rollupTables)[number];
 
@@ -38,11 +38,7 @@ export async function writeRebuildRollups(
     const rowsByTable = {} as Record<RollupTable, number>;
     // The fine counters once for every counter rollup, as the ingest statement does per batch.
     await client.query(`CREATE TEMP TABLE rebuild_fine ON COMMIT DROP AS ${fineCountersSql('delivery_event', '$1')}`, [organizationId]);
-    const upserts = [
-      ...counterRollups.map((r) => ({ table: r.table, sql: r.upsert('rebuild_fine', '$1') })),
-      ...signatureRollups.map((r) => ({ table: r.table, sql: r.upsert('delivery_event', '$1') })),
-    ];
-    for (const { table, sql } of upserts) {
+    for (const { table, sql } of rollupUpserts('rebuild_fine', 'delivery_event', '$1')) {
       await client.query(`DELETE FROM ${table} WHERE organization_id = $1::uuid`, [organizationId]);
       rowsByTable[table] = (await client.query(sql, [organizationId])).rowCount ?? 0;
     }
