@@ -38,7 +38,8 @@ test('PartRows keeps each event as its COPY row and dedupe key, and selects the 
   const part = new PartRows(org, batch);
   for (const e of events) part.add(e);
   expect(part.count).toBe(1500);
-  expect(part.allKeys().map((k) => k.toString('hex'))).toEqual(events.map((e) => e.dedupeKey.toString('hex')));
+  expect(Array.from({ length: part.count }, (_, i) => part.key(i).toString('hex'))).toEqual(events.map((e) => e.dedupeKey.toString('hex')));
+  expect(part.keyBytes().equals(Buffer.concat(events.map((e) => e.dedupeKey)))).toBe(true);
   expect(part.rows.bytes().toString('utf8')).toBe(events.map((e) => `${org}\t${batch}\t${copyRow(e)}`).join(''));
   const stored = new Set(events.filter((_, i) => i % 7 === 3).map((e) => e.dedupeKey.toString('hex')));
   const kept = events.filter((_, i) => i % 7 !== 3);

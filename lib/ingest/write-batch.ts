@@ -143,11 +143,16 @@ export async function copyInto(client: PoolClient, statement: string, rows: Copy
 /** Which of `keys` (dedupe keys) the organisation's stored events have, as hex: one index probe per key. */
 export async function readStoredKeys(client: PoolClient, organizationId: string, keys: readonly Buffer[]): Promise<Set<string>> {
   if (keys.some((k) => k.length !== DEDUPE_KEY_BYTES)) throw new Error(`a dedupe key is not ${DEDUPE_KEY_BYTES} bytes long`);
+  return readStoredKeyBytes(client, organizationId, Buffer.concat(keys));
+}
+
+/** readStoredKeys of keys laid end to end, DEDUPE_KEY_BYTES each. */
+async function readStoredKeyBytes(client: PoolClient, organizationId: string, keys: Buffer): Promise<Set<string>> {
   // The keys travel as one bytea cut up in SQL: half the time of a bytea[] parameter, which is sent as escaped text.
   const { rows } = await client.query<{ dedupe_key: Buffer }>(
     `SELECT dedupe_key FROM delivery_event WHERE organization_id = $1::uuid AND dedupe_key = ANY(ARRAY(
        SELECT substring($2::bytea FROM i * ${DEDUPE_KEY_BYTES} + 1 FOR ${DEDUPE_KEY_BYTES}) FROM generate_series(0, $3::int - 1) i))`,
-    [organizationId, Buffer.concat(keys), keys.length],
+    [organizationId, keys, keys.length / DEDUPE_KEY_BYTES],
   );
   return new Set(rows.map((r) => r.dedupe_key.toString('hex')));
 }
@@ -160,7 +165,8 @@ export async function readStoredKeys(client: PoolClient, organizationId: string,
 export class PartRows {
   readonly rows = new CopyRows();
   private readonly prefix: string;
-  private keys = Buffer.allocUnsafe(1024 * DEDUPE_KEY_BYTES);
+  /** The events' dedupe keys end to end, in the order of their rows. */
+  private readonly keys = new CopyRows();
   /** Byte offset of the end of each row in `rows`. */
   private readonly ends: number[] = [];
 
@@ -173,23 +179,18 @@ export class PartRows {
   }
 
   add(e: NormalizedEvent): void {
-    const at = this.ends.length * DEDUPE_KEY_BYTES;
-    if (at + DEDUPE_KEY_BYTES > this.keys.length) {
-      const bigger = Buffer.allocUnsafe(this.keys.length * 2);
-      this.keys.copy(bigger, 0, 0, at);
-      this.keys = bigger;
-    }
-    e.dedupeKey.copy(this.keys, at);
+    this.keys.addBytes(e.dedupeKey);
     this.rows.add(this.prefix + copyRow(e));
     this.ends.push(this.rows.size);
   }
 
   key(i: number): Buffer {
-    return this.keys.subarray(i * DEDUPE_KEY_BYTES, (i + 1) * DEDUPE_KEY_BYTES);
+    return this.keys.bytes().subarray(i * DEDUPE_KEY_BYTES, (i + 1) * DEDUPE_KEY_BYTES);
   }
 
-  allKeys(): Buffer[] {
-    return this.ends.map((_, i) => this.key(i));
+  /** Every key, end to end. */
+  keyBytes(): Buffer {
+    return this.keys.bytes();
   }
 
   /** The rows whose dedupe key is not in `stored` (hex), with or without their organisation and batch columns. */
@@ -211,10 +212,12 @@ const SAMPLED_KEYS = 64;
 
 /** The stored keys among the part's keys: all of them when a sample of them meets one, else none (see writeEvents). */
 async function readStoredKeysOfPart(client: PoolClient, part: PartRows): Promise<Set<string>> {
-  if (part.count <= SAMPLED_KEYS) return readStoredKeys(client, part.organizationId, part.allKeys());
-  const sample = Array.from({ length: SAMPLED_KEYS }, (_, i) => part.key(Math.floor((i * part.count) / SAMPLED_KEYS)));
-  const met = await readStoredKeys(client, part.organizationId, sample);
-  return met.size === 0 ? met : readStoredKeys(client, part.organizationId, part.allKeys());
+  if (part.count > SAMPLED_KEYS) {
+    const sample = Array.from({ length: SAMPLED_KEYS }, (_, i) => part.key(Math.floor((i * part.count) / SAMPLED_KEYS)));
+    const met = await readStoredKeys(client, part.organizationId, sample);
+    if (met.size === 0) return met;
+  }
+  return readStoredKeyBytes(client, part.organizationId, part.keyBytes());
 }
 
 /**
